@@ -1,0 +1,13 @@
+// Lectern's small progressive enhancements. Pages work without it.
+(function () {
+  "use strict";
+  // Close an open navigation dropdown when Escape is pressed, returning focus to its summary.
+  document.addEventListener("keydown", function (event) {
+    if (event.key !== "Escape") return;
+    document.querySelectorAll("details.dropdown[open]").forEach(function (details) {
+      details.removeAttribute("open");
+      var summary = details.querySelector("summary");
+      if (summary) summary.focus();
+    });
+  });
+})();

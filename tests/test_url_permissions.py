@@ -1,0 +1,78 @@
+"""Every URL against every role: who gets the page, who is sent to log in, who gets a 404.
+
+Roles: a school admin; the teacher and a student of ``classroom``; the teacher and a student of
+``other_classroom``; and an anonymous visitor. A class a user may not see is a 404.
+"""
+
+import re
+
+import pytest
+from django.urls import reverse
+
+from tests.conftest import ROLES
+
+LOGIN = "login"  # a redirect to the login page
+
+# url name, kwargs builder, expected result per role (status code or LOGIN)
+MATRIX = [
+    ("home", lambda s: {}, dict.fromkeys(ROLES, 200)),
+    ("healthz", lambda s: {}, dict.fromkeys(ROLES, 200)),
+    ("account_login", lambda s: {}, {**dict.fromkeys(ROLES, 302), "anonymous": 200}),
+    ("account_signup", lambda s: {}, {**dict.fromkeys(ROLES, 302), "anonymous": 200}),
+    ("account_reset_password", lambda s: {}, dict.fromkeys(ROLES, 200)),
+    (
+        "account_change_password",
+        lambda s: {},
+        {**dict.fromkeys(ROLES, 200), "anonymous": LOGIN},
+    ),
+    ("accounts:profile", lambda s: {}, {**dict.fromkeys(ROLES, 200), "anonymous": LOGIN}),
+    ("courseware:dashboard", lambda s: {}, {**dict.fromkeys(ROLES, 200), "anonymous": LOGIN}),
+    (
+        "courseware:classroom-detail",
+        lambda s: {"pk": s.classroom.pk},
+        {
+            "school_admin": 200,
+            "teacher": 200,
+            "other_teacher": 404,
+            "student": 200,
+            "other_student": 404,
+            "anonymous": LOGIN,
+        },
+    ),
+    (
+        "admin:index",
+        lambda s: {},
+        {**dict.fromkeys(ROLES, "admin-login"), "school_admin": 200},
+    ),
+]
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize(("name", "kwargs", "expected"), MATRIX, ids=[m[0] for m in MATRIX])
+def test_url_answers_each_role_as_expected(client, school, role, name, kwargs, expected):
+    user = school.user_for(role)
+    if user is not None:
+        client.force_login(user)
+    url = reverse(name, kwargs=kwargs(school))
+    response = client.get(url)
+    want = expected[role]
+    if want == LOGIN:
+        assert response.status_code == 302
+        assert response["Location"].startswith(reverse("account_login"))
+    elif want == "admin-login":
+        assert response.status_code == 302
+        assert response["Location"].startswith(reverse("admin:login"))
+    else:
+        assert response.status_code == want
+
+
+def test_a_missing_class_and_a_forbidden_class_look_the_same(client, school):
+    client.force_login(school.student)
+    forbidden = client.get(reverse("courseware:classroom-detail", args=[school.other_classroom.pk]))
+    missing = client.get(reverse("courseware:classroom-detail", args=[999_999]))
+    assert forbidden.status_code == missing.status_code == 404
+    assert _without_csrf_token(forbidden.content) == _without_csrf_token(missing.content)
+
+
+def _without_csrf_token(content: bytes) -> bytes:
+    return re.sub(rb'name="csrfmiddlewaretoken" value="[^"]+"', b"", content)
