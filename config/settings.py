@@ -87,7 +87,7 @@ TEMPLATES = [
         },
     },
 ]
-FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
+FORM_RENDERER = "config.forms.FormRenderer"
 
 # --- Data -----------------------------------------------------------------------------------
 

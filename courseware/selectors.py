@@ -21,7 +21,10 @@ def classrooms_for_user(*, user: User) -> QuerySet[Classroom]:
     """
     classrooms = Classroom.objects.active().select_related("course")
     if not is_school_admin(user):
-        classrooms = classrooms.filter(memberships__user=user)
+        # A subquery, not a join: a join on memberships would also narrow the student count.
+        classrooms = classrooms.filter(
+            pk__in=Membership.objects.filter(user=user).values("classroom_id")
+        )
     return classrooms.annotate(
         student_count=Count(
             "memberships", filter=Q(memberships__role=MembershipRole.STUDENT), distinct=True

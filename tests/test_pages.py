@@ -34,11 +34,16 @@ def test_navigation_offers_what_the_role_may_do(client, school, role, sees, does
         assert label not in nav
 
 
-def test_student_dashboard_lists_only_their_classes(client, school):
+def test_student_dashboard_lists_only_their_classes_with_class_sizes(client, school):
+    MembershipFactory(classroom=school.classroom, role=MembershipRole.STUDENT)
     client.force_login(school.student)
-    page = client.get(reverse("courseware:dashboard")).content.decode()
+    response = client.get(reverse("courseware:dashboard"))
+    page = response.content.decode()
     assert school.classroom.name in page
     assert school.other_classroom.name not in page
+    [classroom] = response.context["classrooms"]
+    assert classroom.student_count == 2
+    assert "2 students" in page
 
 
 def test_class_roster_is_shown_to_its_teacher_not_its_students(client, school):

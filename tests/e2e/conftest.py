@@ -1,0 +1,100 @@
+"""Browser journeys with pytest-playwright on the system Chromium.
+
+Playwright's own browser download is not used: tests drive Debian's ``/usr/bin/chromium`` (or
+``LECTERN_CHROMIUM``). Without it they skip with a reason, except under ``CI=true``, where they
+run and fail. Screenshots go to ``test-artifacts/screenshots/`` (or ``LECTERN_SCREENSHOT_DIR``).
+"""
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+# Playwright's sync API runs an event loop in the test thread; Django's ORM calls from the test
+# body (seeding, assertions) are still synchronous and safe there.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+ROOT = Path(__file__).resolve().parents[2]
+CHROMIUM = os.environ.get("LECTERN_CHROMIUM", "/usr/bin/chromium")
+SCREENSHOT_DIR = Path(
+    os.environ.get("LECTERN_SCREENSHOT_DIR", ROOT / "test-artifacts" / "screenshots")
+)
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-quic",
+    "--no-first-run",
+]
+
+
+def _chromium_available() -> bool:
+    return Path(CHROMIUM).exists() or shutil.which(CHROMIUM) is not None
+
+
+def pytest_collection_modifyitems(config, items):
+    here = Path(__file__).parent
+    in_ci = os.environ.get("CI", "").lower() == "true"
+    for item in items:
+        if here not in Path(item.path).parents:
+            continue
+        item.add_marker(pytest.mark.e2e)
+        if not _chromium_available() and not in_ci:
+            item.add_marker(
+                pytest.mark.skip(
+                    reason=f"Chromium not found at {CHROMIUM}: `apt-get install chromium` "
+                    "(or set LECTERN_CHROMIUM) to run the browser tests"
+                )
+            )
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    return {
+        **browser_type_launch_args,
+        "executable_path": CHROMIUM,
+        "args": CHROMIUM_ARGS,
+        "headless": True,
+    }
+
+
+@pytest.fixture(scope="session")
+def browser_context_args(browser_context_args):
+    return {**browser_context_args, "viewport": {"width": 1280, "height": 900}, "locale": "en-AU"}
+
+
+@pytest.fixture
+def screenshot(request):
+    """Save a full-page screenshot named after the test and a label; return its path."""
+    SCREENSHOT_DIR.mkdir(parents=True, exist_ok=True)
+
+    def take(page, label: str) -> Path:
+        path = SCREENSHOT_DIR / f"{request.node.name}--{label}.png"
+        page.screenshot(path=str(path), full_page=True)
+        return path
+
+    return take
+
+
+@pytest.fixture
+def demo_school(transactional_db):
+    """The demo school as ``make run`` makes it."""
+    from courseware.demo import demo_seed
+
+    return demo_seed()
+
+
+@pytest.fixture
+def log_in(live_server):
+    """Log in through the real login form."""
+
+    def do(page, login: str, password: str) -> None:
+        page.goto(f"{live_server.url}/accounts/login/")
+        page.get_by_label("Login").fill(login)
+        page.get_by_label("Password").fill(password)
+        page.get_by_role("button", name="Sign In").click()
+
+    return do

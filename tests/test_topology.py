@@ -1,0 +1,165 @@
+"""The production topology, run natively: gunicorn and a Celery worker on PostgreSQL and Redis.
+
+Marked ``topology``: ``make test-topology`` (and so ``.ci/run``) runs it; a plain ``make test``
+skips it. It needs PostgreSQL at ``TOPOLOGY_POSTGRES_URL`` (default: the local server, user
+postgres) and Redis at ``TOPOLOGY_REDIS_URL``; it makes a fresh database, starts every process it
+needs, and stops them and drops the database afterwards.
+"""
+
+import json
+import os
+import secrets
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+import uuid
+from pathlib import Path
+
+import psycopg
+import pytest
+
+pytestmark = pytest.mark.topology
+
+ROOT = Path(__file__).resolve().parents[1]
+BIN = Path(sys.executable).parent
+POSTGRES_URL = os.environ.get(
+    "TOPOLOGY_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/postgres"
+)
+REDIS_URL = os.environ.get("TOPOLOGY_REDIS_URL", "redis://127.0.0.1:6379/9")
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _get(url: str) -> tuple[int, bytes]:
+    # TLS ends at the load balancer in production; it says so with X-Forwarded-Proto.
+    request = urllib.request.Request(url, headers={"X-Forwarded-Proto": "https"})
+    try:
+        with urllib.request.urlopen(request, timeout=5) as response:
+            return response.status, response.read()
+    except urllib.error.HTTPError as error:
+        return error.code, error.read()
+
+
+def _wait_for(url: str, process: subprocess.Popen, seconds: float = 60) -> tuple[int, bytes]:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            pytest.fail(f"{process.args[0]} exited with {process.returncode}")
+        try:
+            return _get(url)
+        except OSError:
+            time.sleep(0.5)
+    pytest.fail(f"{url} did not answer within {seconds}s")
+
+
+@pytest.fixture
+def production_env(tmp_path):
+    name = f"lectern_topology_{uuid.uuid4().hex[:10]}"
+    with psycopg.connect(POSTGRES_URL, autocommit=True) as admin:
+        admin.execute(f'CREATE DATABASE "{name}"')
+    base = POSTGRES_URL.rsplit("/", 1)[0]
+    env = {
+        "PATH": os.environ["PATH"],
+        "HOME": os.environ.get("HOME", str(tmp_path)),
+        "DJANGO_SETTINGS_MODULE": "config.settings",
+        "DEBUG": "0",
+        "SECRET_KEY": secrets.token_urlsafe(50),
+        "ALLOWED_HOSTS": "127.0.0.1,localhost",
+        "DATABASE_URL": f"{base}/{name}",
+        "REDIS_URL": REDIS_URL,
+        "STATIC_ROOT": str(tmp_path / "static"),
+        "WEB_CONCURRENCY": "2",
+    }
+    yield env
+    with psycopg.connect(POSTGRES_URL, autocommit=True) as admin:
+        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture
+def processes():
+    started: list[subprocess.Popen] = []
+    yield started
+    for process in started:
+        if process.poll() is None:
+            process.send_signal(signal.SIGTERM)
+    for process in started:
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+    assert all(process.poll() is not None for process in started)
+
+
+def _manage(env: dict, *args: str) -> subprocess.CompletedProcess:
+    result = subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    return result
+
+
+def test_gunicorn_and_worker_serve_lectern_on_postgres_and_redis(
+    production_env, processes, tmp_path
+):
+    env = production_env
+    _manage(env, "migrate", "--noinput")
+    _manage(env, "collectstatic", "--noinput")
+    port = _free_port()
+    web_log = (tmp_path / "web.log").open("w")
+    worker_log = (tmp_path / "worker.log").open("w")
+    processes.append(
+        subprocess.Popen(
+            [BIN / "gunicorn", "-c", "config/gunicorn.py", "config.wsgi:application"],
+            cwd=ROOT,
+            env={**env, "GUNICORN_BIND": f"127.0.0.1:{port}"},
+            stdout=web_log,
+            stderr=subprocess.STDOUT,
+        )
+    )
+    processes.append(
+        subprocess.Popen(
+            [BIN / "celery", "-A", "config", "worker", "--loglevel=info", "--concurrency=1"],
+            cwd=ROOT,
+            env=env,
+            stdout=worker_log,
+            stderr=subprocess.STDOUT,
+        )
+    )
+
+    status, body = _wait_for(f"http://127.0.0.1:{port}/healthz", processes[0])
+    assert status == 200, body
+    assert json.loads(body) == {"status": "ok", "checks": {"database": "ok", "redis": "ok"}}
+
+    status, body = _get(f"http://127.0.0.1:{port}/accounts/login/")
+    assert status == 200
+    assert b"Sign In" in body
+    status, _ = _get(f"http://127.0.0.1:{port}/static/css/lectern.css")
+    assert status == 200
+
+    token = uuid.uuid4().hex
+    enqueue = (
+        "from courseware.tasks import ping; "
+        f"result = ping.delay({token!r}); "
+        "import json; print(json.dumps(result.get(timeout=60)))"
+    )
+    result = _manage(env, "shell", "-c", enqueue)
+    assert json.loads(result.stdout.strip().splitlines()[-1]) == {
+        "token": token,
+        "database": "postgresql",
+    }
+    worker_log.flush()
+    assert "courseware.ping[" in (tmp_path / "worker.log").read_text()
