@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from config.views import healthz
-from courseware.views import home
+from courseware.views.teaching import home
 
 admin.site.site_header = "Lectern administration"
 admin.site.site_title = "Lectern admin"

@@ -16,7 +16,7 @@ from django.db import transaction
 from accounts.models import Role, User
 from accounts.services import user_create
 from courseware.models import Classroom, Course, MembershipRole
-from courseware.services import classroom_create, course_create, membership_add
+from courseware.services.teaching import classroom_create, course_create, membership_add
 
 FIXTURES_DIR = Path(settings.BASE_DIR) / "fixtures"
 

@@ -25,6 +25,9 @@ def _role_in(user: User | AnonymousUser, classroom: Classroom) -> str | None:
     return membership.role if membership else None
 
 
+# --- Teaching: classes, enrolment, assignments ------------------------------------------------
+
+
 def can_view_classroom(user: User | AnonymousUser, classroom: Classroom) -> bool:
     """Members of a class see it; school admins see every class."""
     return is_school_admin(user) or _role_in(user, classroom) is not None
@@ -38,3 +41,6 @@ def can_manage_classroom(user: User | AnonymousUser, classroom: Classroom) -> bo
 def can_create_classroom(user: User | AnonymousUser) -> bool:
     """Classes are created by school admins."""
     return is_school_admin(user)
+
+
+# --- Content: courses, units, readings, prompts, rubrics -----------------------------------------

@@ -5,7 +5,7 @@ import factory
 from accounts.models import Role, User
 from accounts.services import user_create
 from courseware.models import Classroom, Course, Membership, MembershipRole
-from courseware.services import classroom_create, course_create, membership_add
+from courseware.services.teaching import classroom_create, course_create, membership_add
 
 PASSWORD = "correct-horse-battery"
 

@@ -1,8 +1,6 @@
 from django.urls import path
 
-from courseware import views
-
-app_name = "courseware"
+from courseware.views import teaching as views
 
 urlpatterns = [
     path("dashboard/", views.dashboard, name="dashboard"),

@@ -5,7 +5,11 @@ from django.shortcuts import render
 
 from courseware import permissions
 from courseware.models import MembershipRole
-from courseware.selectors import classroom_get_for, classroom_roles_for, classrooms_for_user
+from courseware.selectors.teaching import (
+    classroom_get_for,
+    classroom_roles_for,
+    classrooms_for_user,
+)
 
 
 def home(request):

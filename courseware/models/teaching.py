@@ -1,0 +1,315 @@
+"""Teaching: classes, who is in them, and the work set for them."""
+
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from courseware.models.content import Choice, Course, EssayPrompt, Question, Quiz, Reading
+
+
+class ClassroomQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(archived_at__isnull=True)
+
+
+class Classroom(models.Model):
+    """A class: a group of students taught a course by one or more teachers in a year."""
+
+    name = models.CharField(_("name"), max_length=120)
+    course = models.ForeignKey(
+        Course, on_delete=models.PROTECT, related_name="classrooms", verbose_name=_("course")
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    term = models.CharField(_("term"), max_length=40, blank=True)
+    join_code = models.CharField(_("join code"), max_length=12, unique=True)
+    join_code_enabled = models.BooleanField(_("join code enabled"), default=True)
+    archived_at = models.DateTimeField(_("archived at"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    objects = ClassroomQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("class")
+        verbose_name_plural = _("classes")
+        ordering = ["-year", "name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["course", "year", "name"], name="courseware_classroom_unique_name"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.year})"
+
+    def get_absolute_url(self) -> str:
+        return reverse("courseware:classroom-detail", kwargs={"pk": self.pk})
+
+    @property
+    def is_archived(self) -> bool:
+        return self.archived_at is not None
+
+
+class MembershipRole(models.TextChoices):
+    TEACHER = "teacher", _("Teacher")
+    STUDENT = "student", _("Student")
+
+
+class Membership(models.Model):
+    """A person's place in a class: teacher or student. Roles in a class are per class."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="memberships",
+        verbose_name=_("user"),
+    )
+    classroom = models.ForeignKey(
+        Classroom, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("class")
+    )
+    role = models.CharField(_("role"), max_length=16, choices=MembershipRole)
+    joined_at = models.DateTimeField(_("joined at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
+        ordering = ["classroom", "role", "user__username"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "classroom"], name="courseware_membership_unique_user_classroom"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(role__in=MembershipRole.values),
+                name="courseware_membership_role_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} — {self.classroom} ({self.get_role_display()})"
+
+
+class AssignmentKind(models.TextChoices):
+    READING = "reading", _("Reading")
+    ESSAY = "essay", _("Essay")
+    QUIZ = "quiz", _("Quiz")
+
+
+class AssignmentQuerySet(models.QuerySet):
+    def live(self):
+        """Assignments that have not been withdrawn."""
+        return self.filter(withdrawn_at__isnull=True)
+
+
+class Assignment(models.Model):
+    """Work set for a class: a reading, an essay prompt or a quiz, with its dates and rules.
+
+    ``due_at`` is when it is due; work after it is late (and penalised by
+    ``late_penalty_percent_per_day`` down to ``late_penalty_floor_percent`` of the raw mark);
+    after ``cutoff_at`` nothing more is accepted. Dates are stored in UTC.
+    """
+
+    classroom = models.ForeignKey(
+        Classroom, on_delete=models.CASCADE, related_name="assignments", verbose_name=_("class")
+    )
+    kind = models.CharField(_("kind"), max_length=16, choices=AssignmentKind)
+    reading = models.ForeignKey(
+        Reading, on_delete=models.PROTECT, null=True, blank=True, related_name="assignments"
+    )
+    prompt = models.ForeignKey(
+        EssayPrompt, on_delete=models.PROTECT, null=True, blank=True, related_name="assignments"
+    )
+    quiz = models.ForeignKey(
+        Quiz, on_delete=models.PROTECT, null=True, blank=True, related_name="assignments"
+    )
+    title = models.CharField(_("title"), max_length=200)
+    instructions = models.TextField(_("instructions"), blank=True)
+    opens_at = models.DateTimeField(_("opens at"))
+    due_at = models.DateTimeField(_("due at"))
+    cutoff_at = models.DateTimeField(
+        _("cut-off"), null=True, blank=True, help_text=_("No work is accepted after this.")
+    )
+    late_penalty_percent_per_day = models.DecimalField(
+        _("late penalty (% per day)"), max_digits=5, decimal_places=2, default=0
+    )
+    late_penalty_floor_percent = models.DecimalField(
+        _("late penalty floor (% of the mark kept at least)"),
+        max_digits=5,
+        decimal_places=2,
+        default=0,
+    )
+    allow_resubmission = models.BooleanField(_("resubmission allowed"), default=False)
+    anonymous_marking = models.BooleanField(_("anonymous marking"), default=False)
+    max_attempts = models.PositiveSmallIntegerField(
+        _("quiz attempts allowed"), default=1, help_text=_("Quizzes only.")
+    )
+    withdrawn_at = models.DateTimeField(_("withdrawn at"), null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    objects = AssignmentQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("assignment")
+        verbose_name_plural = _("assignments")
+        ordering = ["due_at", "pk"]
+        indexes = [models.Index(fields=["classroom", "due_at"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    models.Q(
+                        kind=AssignmentKind.READING,
+                        reading__isnull=False,
+                        prompt__isnull=True,
+                        quiz__isnull=True,
+                    )
+                    | models.Q(
+                        kind=AssignmentKind.ESSAY,
+                        reading__isnull=True,
+                        prompt__isnull=False,
+                        quiz__isnull=True,
+                    )
+                    | models.Q(
+                        kind=AssignmentKind.QUIZ,
+                        reading__isnull=True,
+                        prompt__isnull=True,
+                        quiz__isnull=False,
+                    )
+                ),
+                name="courseware_assignment_one_target",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(due_at__gte=models.F("opens_at")),
+                name="courseware_assignment_due_after_open",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(cutoff_at__isnull=True)
+                | models.Q(cutoff_at__gte=models.F("due_at")),
+                name="courseware_assignment_cutoff_after_due",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(late_penalty_percent_per_day__gte=0)
+                & models.Q(late_penalty_percent_per_day__lte=100)
+                & models.Q(late_penalty_floor_percent__gte=0)
+                & models.Q(late_penalty_floor_percent__lte=100),
+                name="courseware_assignment_penalty_range",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("courseware:assignment-detail", kwargs={"pk": self.pk})
+
+    @property
+    def target(self):
+        return self.reading or self.prompt or self.quiz
+
+
+class Extension(models.Model):
+    """A later due date (and cut-off) for one student on one assignment."""
+
+    assignment = models.ForeignKey(Assignment, on_delete=models.CASCADE, related_name="extensions")
+    student = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="extensions"
+    )
+    due_at = models.DateTimeField(_("new due date"))
+    cutoff_at = models.DateTimeField(_("new cut-off"), null=True, blank=True)
+    reason = models.CharField(_("reason"), max_length=300, blank=True)
+    granted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    granted_at = models.DateTimeField(_("granted at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("extension")
+        verbose_name_plural = _("extensions")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["assignment", "student"], name="courseware_extension_unique"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(cutoff_at__isnull=True)
+                | models.Q(cutoff_at__gte=models.F("due_at")),
+                name="courseware_extension_cutoff_after_due",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.assignment} — {self.student}"
+
+
+class ReadingProgress(models.Model):
+    """How far a student has got with a reading: opened, time spent, marked read."""
+
+    student = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reading_progress"
+    )
+    reading = models.ForeignKey(Reading, on_delete=models.CASCADE, related_name="progress")
+    first_opened_at = models.DateTimeField(_("first opened"), null=True, blank=True)
+    last_opened_at = models.DateTimeField(_("last opened"), null=True, blank=True)
+    seconds_spent = models.PositiveIntegerField(_("seconds spent"), default=0)
+    marked_read_at = models.DateTimeField(_("marked read"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("reading progress")
+        verbose_name_plural = _("reading progress")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["student", "reading"], name="courseware_readingprogress_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.student} — {self.reading}"
+
+
+class QuizAttempt(models.Model):
+    """One attempt at a quiz assignment; marked automatically on submission."""
+
+    assignment = models.ForeignKey(
+        Assignment, on_delete=models.CASCADE, related_name="quiz_attempts"
+    )
+    student = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="quiz_attempts"
+    )
+    number = models.PositiveSmallIntegerField(_("attempt"))
+    started_at = models.DateTimeField(_("started at"))
+    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+    score = models.PositiveSmallIntegerField(_("score"), null=True, blank=True)
+    max_score = models.PositiveSmallIntegerField(_("out of"), default=0)
+
+    class Meta:
+        verbose_name = _("quiz attempt")
+        verbose_name_plural = _("quiz attempts")
+        ordering = ["assignment", "student", "number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["assignment", "student", "number"], name="courseware_quizattempt_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.student} — {self.assignment} #{self.number}"
+
+
+class QuizAnswer(models.Model):
+    attempt = models.ForeignKey(QuizAttempt, on_delete=models.CASCADE, related_name="answers")
+    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="+")
+    choice = models.ForeignKey(Choice, on_delete=models.CASCADE, related_name="+")
+    is_correct = models.BooleanField(_("correct"))
+
+    class Meta:
+        verbose_name = _("quiz answer")
+        verbose_name_plural = _("quiz answers")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["attempt", "question"], name="courseware_quizanswer_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.attempt}: {self.question_id} → {self.choice_id}"

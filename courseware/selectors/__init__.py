@@ -1,0 +1,1 @@
+"""Courseware selectors, one module per area: content and teaching."""

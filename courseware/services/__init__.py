@@ -1,0 +1,1 @@
+"""Courseware services, one module per area: content and teaching."""

@@ -1,0 +1,7 @@
+"""Courseware URLs, one module per area, all in the ``courseware`` namespace."""
+
+from courseware.urls import content, teaching
+
+app_name = "courseware"
+
+urlpatterns = [*teaching.urlpatterns, *content.urlpatterns]

@@ -1,0 +1,3 @@
+"""Content pages: courses, units, readings, prompts, rubrics, glossary, people, timeline."""
+
+urlpatterns: list = []

@@ -1,0 +1,1 @@
+"""Courseware views, one module per area: content and teaching."""
