@@ -1,6 +1,7 @@
 """Teaching: classes, who is in them, and the work set for them."""
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -48,6 +49,31 @@ class Classroom(models.Model):
     @property
     def is_archived(self) -> bool:
         return self.archived_at is not None
+
+
+class RetiredJoinCode(models.Model):
+    """A join code a class no longer answers to.
+
+    Kept so that a student who types an old code is told it has been replaced, not that it never
+    existed, and so that a new code never repeats an old one.
+    """
+
+    classroom = models.ForeignKey(
+        Classroom,
+        on_delete=models.CASCADE,
+        related_name="retired_join_codes",
+        verbose_name=_("class"),
+    )
+    code = models.CharField(_("code"), max_length=12, unique=True)
+    retired_at = models.DateTimeField(_("retired at"))
+
+    class Meta:
+        verbose_name = _("retired join code")
+        verbose_name_plural = _("retired join codes")
+        ordering = ["-retired_at"]
+
+    def __str__(self) -> str:
+        return self.code
 
 
 class MembershipRole(models.TextChoices):
@@ -196,6 +222,10 @@ class Assignment(models.Model):
                 & models.Q(late_penalty_floor_percent__lte=100),
                 name="courseware_assignment_penalty_range",
             ),
+            models.CheckConstraint(
+                condition=models.Q(max_attempts__gte=1),
+                name="courseware_assignment_max_attempts_positive",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -204,9 +234,23 @@ class Assignment(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("courseware:assignment-detail", kwargs={"pk": self.pk})
 
+    def clean(self) -> None:
+        """Dates run opens ≤ due ≤ cut-off; each wrong order is reported on the later field."""
+        errors = {}
+        if self.opens_at and self.due_at and self.due_at < self.opens_at:
+            errors["due_at"] = _("The due date must be on or after the date it opens.")
+        if self.due_at and self.cutoff_at and self.cutoff_at < self.due_at:
+            errors["cutoff_at"] = _("The cut-off must be on or after the due date.")
+        if errors:
+            raise ValidationError(errors)
+
     @property
     def target(self):
         return self.reading or self.prompt or self.quiz
+
+    @property
+    def is_withdrawn(self) -> bool:
+        return self.withdrawn_at is not None
 
 
 class Extension(models.Model):
@@ -240,6 +284,12 @@ class Extension(models.Model):
 
     def __str__(self) -> str:
         return f"{self.assignment} — {self.student}"
+
+    def clean(self) -> None:
+        if self.due_at and self.cutoff_at and self.cutoff_at < self.due_at:
+            raise ValidationError(
+                {"cutoff_at": _("The cut-off must be on or after the new due date.")}
+            )
 
 
 class ReadingProgress(models.Model):
@@ -290,10 +340,24 @@ class QuizAttempt(models.Model):
             models.UniqueConstraint(
                 fields=["assignment", "student", "number"], name="courseware_quizattempt_unique"
             ),
+            # One attempt in progress at a time: a second "start" resumes it, never forks it.
+            models.UniqueConstraint(
+                fields=["assignment", "student"],
+                condition=models.Q(submitted_at__isnull=True),
+                name="courseware_quizattempt_one_in_progress",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(score__isnull=True) | models.Q(score__lte=models.F("max_score")),
+                name="courseware_quizattempt_score_range",
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.student} — {self.assignment} #{self.number}"
+
+    @property
+    def is_submitted(self) -> bool:
+        return self.submitted_at is not None
 
 
 class QuizAnswer(models.Model):
