@@ -60,6 +60,8 @@ SHORT_LINE_SHARE = 0.86
 NARROW_LINE_SHARE = 0.87
 QUOTE_MIN_LINES = 3
 NOTE_TAIL_LINES = 3
+MARGIN_NEIGHBOURS = 4
+MARGIN_SLACK = 3
 
 
 @dataclass
@@ -243,6 +245,7 @@ class _NoteLines:
     label: str | None
     label_line: int | None
     indices: list[int]
+    first_text: str  # the first line without its numeric label
 
 
 def _find_footnotes(lines: list[_Line], *, end: int) -> dict[int, _NoteLines]:
@@ -270,7 +273,9 @@ def _find_footnotes(lines: list[_Line], *, end: int) -> dict[int, _NoteLines]:
             index += 1
             continue
         label = lines[label_line].text if label_line is not None else start[0]
-        found[first] = _NoteLines(label=label, label_line=label_line, indices=indices)
+        found[first] = _NoteLines(
+            label=label, label_line=label_line, indices=indices, first_text=start[1]
+        )
         for note_index in indices:
             lines[note_index].role = "note"
         last_end = indices[-1]
@@ -355,10 +360,14 @@ class _Layout:
     def __init__(self, lines: list[_Line]) -> None:
         self.lines = lines
         body = [index for index, line in enumerate(lines) if line.role == "body"]
+        self.body = body
+        self.body_rank = {index: rank for rank, index in enumerate(body)}
         widths = sorted(len(lines[index].text) for index in body)
-        width = statistics.quantiles(widths, n=4)[2] if len(widths) >= 4 else 80
+        quantiles = statistics.quantiles(widths, n=20) if len(widths) >= 4 else [80] * 19
+        width = quantiles[14]  # the 75th percentile: a full line of body text
         self.short_width = width * SHORT_LINE_SHARE
         self.narrow_width = width * NARROW_LINE_SHARE
+        self.widest = quantiles[18]  # the 95th percentile, so a stray long line is no margin
         self.blank_lines_break = self._blank_lines_break(body)
         self.quote_run = self._find_quotes(body)
 
@@ -417,7 +426,7 @@ class _Layout:
         return runs
 
     def _continues_paragraph_above(self, run: list[int]) -> bool:
-        """Tell whether a run's first line is the short end of the paragraph above
+        """Tell whether a run's first line finishes the sentence of the paragraph above
         ("political" / "power.")."""
         above = self._previous_body(run[0])
         if above is None or self.tight(above, run[0]) or len(run) < 2:
@@ -425,7 +434,7 @@ class _Layout:
         above_text, first_text = self.lines[above].text, self.lines[run[0]].text
         return (
             above_text[-1:].isalpha()
-            and len(first_text) < self.narrow_width / 2
+            and first_text[:1].islower()
             and ends_sentence(first_text)
             and starts_like_paragraph(self.lines[run[1]].text)
         )
@@ -457,7 +466,20 @@ class _Layout:
             return False
         if right_line.indent >= 3:
             return True
-        return not self.blank_lines_break and len(left_line.text) < self.short_width
+        if self.blank_lines_break:
+            return False
+        return len(left_line.text) < self.short_width or self._next_word_fits(left, right)
+
+    def _next_word_fits(self, left: int, right: int) -> bool:
+        """Tell whether the next line's first word would have fitted on the line that ends a
+        sentence: the typist then ended the line early, so the paragraph ended there."""
+        rank = self.body_rank.get(left)
+        if rank is None:
+            return False
+        neighbours = self.body[max(0, rank - MARGIN_NEIGHBOURS) : rank + MARGIN_NEIGHBOURS + 1]
+        margin = min(max(len(self.lines[index].text) for index in neighbours), self.widest)
+        next_word = self.lines[right].text.split()[0]
+        return len(self.lines[left].text) + 1 + len(next_word) <= margin - MARGIN_SLACK
 
     def _bibliography_break(self, left: int, right: int) -> bool:
         if is_bibliography_entry(self.lines[right].text):
@@ -536,9 +558,7 @@ def _note(
     lines: list[_Line], found: _NoteLines, *, page: str | None, vocabulary: Vocabulary
 ) -> Note:
     number = label_number(found.label)
-    texts = [lines[i].text for i in found.indices]
-    if number is not None and found.label_line is None:
-        texts[0] = texts[0][len(found.label or "") :].lstrip()
+    texts = [found.first_text, *(lines[i].text for i in found.indices[1:])]
     text = reflow(((text, False) for text in texts), vocabulary)
     return Note(
         raw_label=found.label,

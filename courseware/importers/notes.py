@@ -16,12 +16,14 @@ from dataclasses import dataclass
 from .lines import Note, Para
 
 # A citation: "p. 207", "pp. 9U-95" (OCR digits included), a volume:page pair, "Ibid".
-PAGE_CUE_RE = re.compile(r"\b[Pp]p?\s?[.,«]\s?\S|\b\d{1,2}\s?:\s?\d|\bIbid\b")
+# "p." must not be part of an abbreviation chain such as "C.P.S.U." or "n.p.".
+PAGE_CUE_RE = re.compile(r"(?<![.\w])[Pp]p?\s?[.,«]\s?\S|\b\d{1,2}\s?:\s?\d|\bIbid\b")
 CITATION_CUE_RE = re.compile(
-    r"\b[Pp]p?\s?[.,«]\s?\S|\b\d{1,2}\s?:\s?\d|\bIbid\b|\b(?:Press|Publishers|trans\.|ed\.)"
+    r"(?<![.\w])[Pp]p?\s?[.,«]\s?\S|\b\d{1,2}\s?:\s?\d|\bIbid\b|\b(?:Press|Publishers|trans\.|ed\.)"
     r"|\((?:[A-Z][a-z]+ ?){1,2}[:;]|\((?:New York|London|Cambridge|Moscow|Oxford|Princeton)"
 )
-DIGIT_LABEL_RE = re.compile(r"^(?P<label>\d{1,2})\s?(?P<body>[\"“'‘(]?[A-Z].*)$")
+# A note number, perhaps split by the OCR ("1 7") or followed by stray superscript glyphs.
+DIGIT_LABEL_RE = re.compile(r"^(?P<label>\d(?: ?\d)?)[\s^\u0302]{0,3}(?P<body>[\"“'‘(]?[A-Z].*)$")
 # OCR renders superscript note numbers as stray glyphs: ^, quotes, a combining circumflex...
 GLYPH_LABEL_RE = re.compile(
     r"^(?P<label>[\^*\"'‘’“”¿£°/„»_\-\u0302 ]{1,6}\d{0,2}|[a-z]'?)(?P<body>[A-Z].*)$"
@@ -76,11 +78,14 @@ def has_citation_cue(text: str) -> bool:
 
 
 def label_number(label: str | None) -> int | None:
-    """Return a label's note number, or ``None`` when the label is not a plain number."""
-    if label is None or not label.isdigit():
+    """Return a label's note number, or ``None`` when the label is not a plain number.
+
+    A number the OCR split with a space ("1 7") is read as one number.
+    """
+    digits = (label or "").replace(" ", "")
+    if not digits.isdigit():
         return None
-    number = int(label)
-    return number or None
+    return int(digits) or None
 
 
 def split_endnotes(paras: list[Para], *, max_gap: int = 3) -> tuple[list[Para], list[Note]]:
@@ -243,34 +248,73 @@ def _longest_increasing(numbers: Sequence[int | None]) -> list[tuple[int, int]]:
     return max(best, key=len, default=[])
 
 
-def link_in_sequence(
-    candidates: Sequence[MarkerCandidate], numbers: Sequence[int | None], *, window: int = 3
-) -> list[tuple[MarkerCandidate, int]]:
-    """Link a chapter's marker candidates to its note numbers, in reading order.
+# Distances in source lines. A footnote sits on its marker's page (about 45 lines), so within
+# a page distance costs nothing; beyond it, a pair loses score until it is refused.
+FREE_NOTE_DISTANCE = 45
+MAX_NOTE_DISTANCE = 90
+NOTE_DISTANCE_SCALE = 30.0
 
-    Markers follow their notes' order, so a candidate is accepted only as the next unlinked
-    number (or one of the ``window`` after it, for markers the OCR lost). A glyph, or a
-    number glued after punctuation that cannot be the next note (a misread digit), is taken
-    as the next expected note.
+
+def align_markers(
+    candidates: Sequence[MarkerCandidate],
+    numbers: Sequence[int | None],
+    *,
+    candidate_lines: Sequence[float],
+    note_lines: Sequence[int],
+) -> list[tuple[MarkerCandidate, int]]:
+    """Pair a chapter's marker candidates with its notes, both in reading order.
+
+    A typescript prints a footnote at the foot of the page that carries its marker, and both
+    run in order, so this is an alignment: the pairing, in order, that scores best. A pair
+    scores for agreeing numbers, loses for the distance between marker and note in the
+    source, and is refused when they are more than ``MAX_NOTE_DISTANCE`` lines apart or when
+    a number read as itself disagrees with the note's. Between equally good pairings the
+    earlier candidate wins. Unpaired candidates are not markers. Returns (candidate, note
+    position) pairs.
     """
-    available = {number for number in numbers if number is not None}
-    linked: list[tuple[MarkerCandidate, int]] = []
-    used: set[int] = set()
-    expected = 1
-    for candidate in candidates:
-        number = label_number(candidate.label)
-        if number is not None and number in available and number not in used:
-            if candidate.strong or expected <= number < expected + window:
-                linked.append((candidate, number))
-                used.add(number)
-                expected = number + 1
-                continue
-        stands_for_next = candidate.shape == "glyph" or (
-            candidate.shape == "after"
-            and (number is None or number < expected or number not in available)
-        )
-        if stands_for_next and expected in available and expected not in used:
-            linked.append((candidate, expected))
-            used.add(expected)
-            expected += 1
-    return linked
+    rows, columns = len(candidates), len(numbers)
+    best = [[0.0] * (columns + 1) for _ in range(rows + 1)]
+    for row in range(1, rows + 1):
+        for column in range(1, columns + 1):
+            pair = _pair_score(
+                candidates[row - 1],
+                numbers[column - 1],
+                distance=abs(candidate_lines[row - 1] - note_lines[column - 1]),
+            )
+            best[row][column] = max(
+                best[row - 1][column],
+                best[row][column - 1],
+                best[row - 1][column - 1] + pair if pair is not None else float("-inf"),
+            )
+    pairs: list[tuple[MarkerCandidate, int]] = []
+    row, column = rows, columns
+    while row and column:
+        if best[row][column] == best[row - 1][column]:
+            row -= 1
+        elif best[row][column] == best[row][column - 1]:
+            column -= 1
+        else:
+            pairs.append((candidates[row - 1], column - 1))
+            row, column = row - 1, column - 1
+    return pairs[::-1]
+
+
+def _pair_score(candidate: MarkerCandidate, number: int | None, *, distance: float) -> float | None:
+    if distance > MAX_NOTE_DISTANCE:
+        return None
+    marker_number = label_number(candidate.label)
+    if candidate.shape == "strong":
+        agreement = 10.0 if marker_number == number else None
+    elif marker_number is not None and number is not None:
+        if marker_number == number:
+            agreement = 3.0
+        else:  # a digit glued after punctuation may be misread; other numbers read as themselves
+            agreement = 0.2 if candidate.shape == "after" else None
+    elif marker_number is not None:
+        agreement = 1.0 if candidate.shape == "after" else 0.5
+    else:
+        agreement = 1.0
+    if agreement is None:
+        return None
+    score = agreement - max(0.0, distance - FREE_NOTE_DISTANCE) / NOTE_DISTANCE_SCALE
+    return score if score > 0 else None

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 
 from .hardwrap import parse_hard_wrapped
 from .lines import Block, Heading, Note, Para, Report, collapse_spaces, is_furniture, to_roman
-from .notes import MarkerCandidate, link_in_sequence, ocr_markers, resolve_numbers, strong_markers
+from .notes import MarkerCandidate, align_markers, ocr_markers, resolve_numbers, strong_markers
 from .reflow import Vocabulary
 from .structures import (
     MAX_READING_CHARS,
@@ -261,11 +261,22 @@ def _link_scope(
     candidates: list[MarkerCandidate] = []
     for text_index, para in enumerate(scope.paras):
         candidates += ocr_markers(para.text, text_index)
-    by_number = {number: note for note, number in zip(scope.notes, resolved, strict=True) if number}
-    for candidate, number in link_in_sequence(candidates, resolved):
+    candidate_lines = [_source_line(scope.paras[c.text_index], c.start) for c in candidates]
+    note_lines = [note.line for note in scope.notes]
+    pairs = align_markers(
+        candidates, resolved, candidate_lines=candidate_lines, note_lines=note_lines
+    )
+    for candidate, position in pairs:
         para = scope.paras[candidate.text_index]
-        refs[id(para)].append(NoteRef(by_number[number].label, candidate.start, candidate.end))
+        label = scope.notes[position].label
+        refs[id(para)].append(NoteRef(label, candidate.start, candidate.end))
     return scope.notes
+
+
+def _source_line(para: Para, offset: int) -> float:
+    """Estimate the source line of a character of a paragraph from its share of the text."""
+    first, last = para.source[0][0], para.source[-1][0]
+    return first + (last - first) * offset / max(len(para.text), 1)
 
 
 def _link_endnotes(

@@ -25,6 +25,11 @@ COMPOUND_PREFIXES = frozenset(
 )
 
 
+# Word endings that never begin an English word: a line starting with one continues a word
+# broken at the end of the line before ("isola" / "tionism"), even with no hyphen.
+BOUND_ENDING_RE = re.compile(r"^(?:tion|sion|zation|isation|ization|ities|ity|ively|ically)")
+
+
 class Vocabulary:
     """Word evidence gathered from a whole document, used to decide line-break joins.
 
@@ -63,13 +68,16 @@ class Vocabulary:
         """Decide whether ``head`` ending a line and ``tail`` starting the next are one word.
 
         OCR often loses the hyphen of a broken word ("isola" / "tionism"). The halves are
-        joined only when the document uses the whole word elsewhere and at least one half is
-        never a word on its own, so "a" / "part" stays two words.
+        joined when the document uses the whole word elsewhere and at least one half is never
+        a word on its own, so "a" / "part" stays two words; or when ``head`` is never a word
+        on its own and ``tail`` starts with an ending no English word starts with ("tion").
         """
         solid = (head + tail).lower()
-        if len(head) < 2 or len(tail) < 2 or not self.words[solid]:
+        if len(head) < 2 or len(tail) < 2:
             return False
-        return not self.interior[head.lower()] or not self.interior[tail.lower()]
+        if self.words[solid]:
+            return not self.interior[head.lower()] or not self.interior[tail.lower()]
+        return not self.interior[head.lower()] and bool(BOUND_ENDING_RE.match(tail.lower()))
 
 
 def join_lines(left: str, right: str, vocabulary: Vocabulary, *, spaced: bool = False) -> str:
