@@ -482,9 +482,13 @@ class _Layout:
         return len(self.lines[left].text) + 1 + len(next_word) <= margin - MARGIN_SLACK
 
     def _bibliography_break(self, left: int, right: int) -> bool:
-        if is_bibliography_entry(self.lines[right].text):
-            return True
+        # An entry opens after a blank line or a finished sentence; "Lenin," / "Trotsky,
+        # Gandhi. Princeton" is an entry's title running on, however much it looks like one.
         blanks, removed = self.gap(left, right)
+        if is_bibliography_entry(self.lines[right].text) and (
+            blanks or ends_sentence(self.lines[left].text)
+        ):
+            return True
         return (
             1 <= blanks < PAGE_BREAK_BLANKS
             and not removed

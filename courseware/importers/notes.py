@@ -16,19 +16,23 @@ from dataclasses import dataclass
 from .lines import Note, Para
 
 # A citation: "p. 207", "pp. 9U-95" (OCR digits included), a volume:page pair, "Ibid".
-# "p." must not be part of an abbreviation chain such as "C.P.S.U." or "n.p.".
-PAGE_CUE_RE = re.compile(r"(?<![.\w])[Pp]p?\s?[.,«]\s?\S|\b\d{1,2}\s?:\s?\d|\bIbid\b")
+# "p. 207", with the OCR's stand-ins for digits ("p. U03", "p. lob", "p. £22", "p. ix"); the
+# "p" must not be part of an abbreviation chain such as "C.P.S.U." or "n.p.".
+PAGE = r"(?<![.\w])[Pp]p?\s?[.,«]['’]?\s?(?:[^\sA-Za-z]|[IUlLoOHiSxv])"
+PAGE_CUE_RE = re.compile(PAGE + r"|\b\d{1,2}\s?:\s?\d|\bIbid\b")
 CITATION_CUE_RE = re.compile(
-    r"(?<![.\w])[Pp]p?\s?[.,«]\s?\S|\b\d{1,2}\s?:\s?\d|\bIbid\b|\b(?:Press|Publishers|trans\.|ed\.)"
+    PAGE + r"|\b\d{1,2}\s?:\s?\d|\bIbid\b|\b(?:Press|Publishers|Publishing|University|trans\.|ed\.)"
     r"|\((?:[A-Z][a-z]+ ?){1,2}[:;]|\((?:New York|London|Cambridge|Moscow|Oxford|Princeton)"
 )
 # A note number, perhaps split by the OCR ("1 7") or followed by stray superscript glyphs.
 DIGIT_LABEL_RE = re.compile(r"^(?P<label>\d(?: ?\d)?)[\s^\u0302]{0,3}(?P<body>[\"“'‘(]?[A-Z].*)$")
-# OCR renders superscript note numbers as stray glyphs: ^, quotes, a combining circumflex...
+# OCR renders superscript note numbers as stray glyphs: ^, quotes, a combining circumflex,
+# or a letter glued to a name ("pArthur E. Adams", but not Cyrillic debris like "aHiie cou").
 GLYPH_LABEL_RE = re.compile(
-    r"^(?P<label>[\^*\"'‘’“”¿£°/„»_\-\u0302 ]{1,6}\d{0,2}|[a-z]'?)(?P<body>[A-Z].*)$"
+    r"^(?P<label>[\^*\"'‘’“”¿£°/„»_\-\u0302 ]{1,6}\d{0,2}|[a-z]'?(?=[A-Z][a-z]+[ ,]+[A-Z]))"
+    r"(?P<body>[A-Z].*)$"
 )
-BARE_CITATION_RE = re.compile(r"^(?:Ibid\b|[A-Z][\w'’]+(?: [A-Z][\w'’.]*)*, )")
+BARE_CITATION_RE = re.compile(r"^(?:Ibid\b|[A-Z]\u0302?[\w'’]+(?: [A-Z][\w'’.]*)*, )")
 ENDNOTE_RE = re.compile(
     r"^(?:\[(?P<bracket>\d{1,3}\*?)\]|(?P<plain>\d{1,3}\*?)[.)])\s+(?P<text>\S.*)$"
 )

@@ -27,7 +27,9 @@ COMPOUND_PREFIXES = frozenset(
 
 # Word endings that never begin an English word: a line starting with one continues a word
 # broken at the end of the line before ("isola" / "tionism"), even with no hyphen.
-BOUND_ENDING_RE = re.compile(r"^(?:tion|sion|zation|isation|ization|ities|ity|ively|ically)")
+BOUND_ENDING_RE = re.compile(
+    r"^(?:tion|sion|ation|ition|ution|zation|isation|ization|ities|ity|ively|ically|ological)"
+)
 
 
 class Vocabulary:
