@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from accounts.permissions import is_school_admin
+from accounts.permissions import can_study, can_teach, is_school_admin
 from courseware.models import MembershipRole
 
 if TYPE_CHECKING:
@@ -43,4 +43,56 @@ def can_create_classroom(user: User | AnonymousUser) -> bool:
     return is_school_admin(user)
 
 
+def can_archive_classroom(user: User | AnonymousUser, classroom: Classroom) -> bool:
+    """School admins archive classes at the end of a year (and restore them)."""
+    return is_school_admin(user)
+
+
+def can_assign_teachers(user: User | AnonymousUser, classroom: Classroom) -> bool:
+    """School admins decide who teaches a class, co-teachers included."""
+    return is_school_admin(user)
+
+
+def can_enrol_students(user: User | AnonymousUser, classroom: Classroom) -> bool:
+    """School admins bulk-enrol students from a CSV, creating accounts that are missing."""
+    return is_school_admin(user)
+
+
+def can_view_roster(user: User | AnonymousUser, classroom: Classroom) -> bool:
+    """A class's teachers (and school admins) see its students and their progress."""
+    return can_manage_classroom(user, classroom)
+
+
+def can_set_work(user: User | AnonymousUser, classroom: Classroom) -> bool:
+    """A class's teachers (and school admins) assign, edit and withdraw its work and grant
+    extensions."""
+    return can_manage_classroom(user, classroom)
+
+
+def can_join_classroom(user: User | AnonymousUser) -> bool:
+    """Students join classes with a join code; teachers are added by a school admin."""
+    return can_study(user)
+
+
+def can_take_quiz(user: User | AnonymousUser, classroom: Classroom) -> bool:
+    """Students of the class take its quizzes."""
+    return can_study(user) and _role_in(user, classroom) == MembershipRole.STUDENT
+
+
 # --- Content: courses, units, readings, prompts, rubrics -----------------------------------------
+
+
+def can_view_all_content(user: User | AnonymousUser) -> bool:
+    """Teachers and school admins see every course, reading, prompt and rubric: they author
+    and reuse content across classes. Students see their own courses' content (selectors)."""
+    return can_teach(user)
+
+
+def can_author_content(user: User | AnonymousUser) -> bool:
+    """Teachers and school admins create and edit units, readings, prompts and rubrics."""
+    return can_teach(user)
+
+
+def can_track_reading(user: User | AnonymousUser) -> bool:
+    """Students keep reading progress: opened, marked read."""
+    return can_study(user)

@@ -1,0 +1,495 @@
+"""Reads for course content: what a user may see, and the joins each content page needs.
+
+Teachers and school admins see all content (they author and reuse it); a student sees the
+courses of the active classes they are enrolled in and the readings, prompts and rubrics of
+those courses, plus readings set for their classes. Anything else is a 404, the same as a
+missing object.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank, SearchVector
+from django.db import connection
+from django.db.models import Count, F, Prefetch, Q, QuerySet
+from django.shortcuts import get_object_or_404
+from django.utils.safestring import SafeString, mark_safe
+
+from courseware import permissions
+from courseware.models import (
+    Assignment,
+    AssignmentKind,
+    Classroom,
+    Course,
+    Criterion,
+    EditorialNote,
+    EssayPrompt,
+    Footnote,
+    FootnoteMarker,
+    MembershipRole,
+    Paragraph,
+    ParagraphKind,
+    Person,
+    Quiz,
+    Reading,
+    ReadingProgress,
+    Rubric,
+    Section,
+    Term,
+    TimelineEvent,
+    Unit,
+    UnitReading,
+)
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from accounts.models import User
+
+# --- Who sees what ------------------------------------------------------------------------
+
+
+def _student_classrooms(user: User | AnonymousUser) -> QuerySet[Classroom]:
+    return Classroom.objects.active().filter(
+        memberships__user=user, memberships__role=MembershipRole.STUDENT
+    )
+
+
+def courses_for_user(*, user: User | AnonymousUser) -> QuerySet[Course]:
+    """Every course for those who author content; a student's enrolled courses otherwise."""
+    if permissions.can_view_all_content(user):
+        return Course.objects.all()
+    if not user.is_authenticated:
+        return Course.objects.none()
+    return Course.objects.filter(pk__in=_student_classrooms(user).values("course_id"))
+
+
+def course_get_for(*, user: User | AnonymousUser, slug: str) -> Course:
+    """The course with this slug if the user may see it; 404 when missing or not theirs alike."""
+    return get_object_or_404(courses_for_user(user=user), slug=slug)
+
+
+def readings_for_user(*, user: User | AnonymousUser) -> QuerySet[Reading]:
+    """Readings the user may open.
+
+    A student may open a reading set for a unit or linked to a prompt of a course they are
+    enrolled in, or assigned to one of their classes.
+    """
+    if permissions.can_view_all_content(user):
+        return Reading.objects.all()
+    if not user.is_authenticated:
+        return Reading.objects.none()
+    courses = courses_for_user(user=user).values("pk")
+    return Reading.objects.filter(
+        Q(pk__in=UnitReading.objects.filter(unit__course__in=courses).values("reading_id"))
+        | Q(
+            pk__in=EssayPrompt.readings.through.objects.filter(
+                essayprompt__course__in=courses
+            ).values("reading_id")
+        )
+        | Q(
+            pk__in=Assignment.objects.live()
+            .filter(kind=AssignmentKind.READING, classroom__in=_student_classrooms(user))
+            .values("reading_id")
+        )
+    )
+
+
+def reading_get_for(*, user: User | AnonymousUser, slug: str) -> Reading:
+    """The reading with this slug if the user may open it; 404 otherwise."""
+    return get_object_or_404(readings_for_user(user=user), slug=slug)
+
+
+def reading_list_for(*, user: User | AnonymousUser) -> QuerySet[Reading]:
+    """Readings the user may open, for the library page, with their section count."""
+    return readings_for_user(user=user).annotate(section_count=Count("sections")).order_by("title")
+
+
+def rubrics_for_user(*, user: User | AnonymousUser) -> QuerySet[Rubric]:
+    """Every rubric for authors; for a student, the rubrics of their courses' prompts."""
+    if permissions.can_view_all_content(user):
+        return Rubric.objects.all()
+    courses = courses_for_user(user=user).values("pk")
+    return Rubric.objects.filter(
+        pk__in=EssayPrompt.objects.filter(course__in=courses).values("rubric_id")
+    )
+
+
+def rubric_is_used(*, rubric: Rubric) -> bool:
+    """A rubric is used once a prompt with it is set as an essay assignment to a class."""
+    return Assignment.objects.filter(kind=AssignmentKind.ESSAY, prompt__rubric=rubric).exists()
+
+
+# --- Course and unit pages ----------------------------------------------------------------
+
+
+def _unit_readings() -> Prefetch:
+    return Prefetch(
+        "unit_readings",
+        queryset=UnitReading.objects.select_related("reading", "section").order_by("order"),
+    )
+
+
+def course_units(*, course: Course) -> list[Unit]:
+    """A course's units in order, each with its readings and its prompt and quiz counts."""
+    return list(
+        course.units.order_by("order")
+        .annotate(
+            prompt_count=Count("prompts", distinct=True),
+            quiz_count=Count("quizzes", distinct=True),
+        )
+        .prefetch_related(_unit_readings())
+    )
+
+
+def course_prompts(*, course: Course) -> list[EssayPrompt]:
+    return list(course.prompts.select_related("unit", "rubric").order_by("unit__order", "title"))
+
+
+def unit_get_for(*, user: User | AnonymousUser, course_slug: str, slug: str) -> Unit:
+    """A unit of a course the user may see, with its readings, prompts and quizzes."""
+    return get_object_or_404(
+        Unit.objects.filter(course__in=courses_for_user(user=user))
+        .select_related("course")
+        .prefetch_related(
+            _unit_readings(),
+            Prefetch("prompts", queryset=EssayPrompt.objects.order_by("title")),
+            Prefetch(
+                "quizzes",
+                queryset=Quiz.objects.annotate(question_count=Count("questions")).order_by("title"),
+            ),
+        ),
+        course__slug=course_slug,
+        slug=slug,
+    )
+
+
+def read_reading_ids(*, user: User | AnonymousUser, readings: list[Reading]) -> set[int]:
+    """Which of these readings the user has marked read, in one query."""
+    if not permissions.can_track_reading(user):
+        return set()
+    return set(
+        ReadingProgress.objects.filter(
+            student=user, reading__in=readings, marked_read_at__isnull=False
+        ).values_list("reading_id", flat=True)
+    )
+
+
+def prompt_get_for(*, user: User | AnonymousUser, course_slug: str, slug: str) -> EssayPrompt:
+    """An essay prompt of a course the user may see, with its unit, rubric and readings."""
+    return get_object_or_404(
+        EssayPrompt.objects.filter(course__in=courses_for_user(user=user))
+        .select_related("course", "unit", "rubric")
+        .prefetch_related(Prefetch("readings", queryset=Reading.objects.order_by("title"))),
+        course__slug=course_slug,
+        slug=slug,
+    )
+
+
+def rubric_get_for(*, user: User | AnonymousUser, pk: int) -> Rubric:
+    """A rubric the user may see, with criteria and levels in order and its version chain."""
+    return get_object_or_404(
+        rubrics_for_user(user=user)
+        .select_related("previous", "next_version")
+        .prefetch_related(
+            Prefetch(
+                "criteria",
+                queryset=Criterion.objects.order_by("order").prefetch_related("levels"),
+            )
+        ),
+        pk=pk,
+    )
+
+
+def rubric_list_for(*, user: User | AnonymousUser) -> QuerySet[Rubric]:
+    """Rubrics the user may see, latest versions first, with their criterion counts."""
+    return (
+        rubrics_for_user(user=user)
+        .annotate(criterion_count=Count("criteria", distinct=True))
+        .select_related("next_version")
+        .order_by("title", "-version")
+    )
+
+
+def latest_rubrics() -> QuerySet[Rubric]:
+    """Rubrics that have no newer version: the ones a prompt may be given."""
+    return Rubric.objects.filter(next_version__isnull=True).order_by("title")
+
+
+# --- Glossary, people, timeline -----------------------------------------------------------
+
+
+def _evidence() -> Prefetch:
+    return Prefetch(
+        "evidence",
+        queryset=Paragraph.objects.select_related("reading")
+        .only("pk", "number", "reading__slug", "reading__title")
+        .order_by("reading__title", "number"),
+    )
+
+
+def course_terms(*, course: Course) -> list[Term]:
+    return list(course.terms.order_by("term").prefetch_related(_evidence()))
+
+
+def course_people(*, course: Course) -> list[Person]:
+    return list(course.people.order_by("name").prefetch_related(_evidence()))
+
+
+def course_timeline(*, course: Course) -> list[TimelineEvent]:
+    return list(course.timeline_events.order_by("date", "pk").prefetch_related(_evidence()))
+
+
+# --- The reading page ---------------------------------------------------------------------
+
+
+@dataclass
+class MarkerView:
+    start: int
+    end: int
+    footnote_order: int
+    short_label: str
+    ref_id: str
+
+
+@dataclass
+class NoteView:
+    footnote: Footnote
+    short_label: str
+    ref_ids: list[str] = field(default_factory=list)
+
+
+@dataclass
+class BlockView:
+    """What the page draws: one paragraph, or a run of list items drawn as one list."""
+
+    kind: str
+    paragraphs: list[Paragraph]
+
+
+@dataclass
+class SectionView:
+    section: Section
+    blocks: list[BlockView]
+
+
+@dataclass
+class ReadingPage:
+    reading: Reading
+    sections: list[SectionView]
+    notes: list[NoteView]
+    paragraph_count: int
+
+
+def short_label(label: str) -> str:
+    """A footnote's number as the source prints it: ``IV.3`` and ``IV.?3`` print as ``3``."""
+    return label.rsplit(".", 1)[-1].lstrip("?") or label
+
+
+def reading_page(*, reading: Reading) -> ReadingPage:
+    """Everything the reading page draws, in a fixed number of queries whatever its length.
+
+    Each paragraph carries ``markers`` (in text order), ``page_changed`` (its page reference
+    differs from the paragraph before, so the margin shows it) and ``notes_here`` (editorial
+    notes on it).
+    """
+    sections = list(Section.objects.filter(reading=reading).order_by("order"))
+    paragraphs = list(
+        Paragraph.objects.filter(reading=reading)
+        .only("pk", "number", "section_id", "kind", "text", "page")
+        .order_by("number")
+    )
+    footnotes = list(Footnote.objects.filter(reading=reading).order_by("order"))
+    markers = list(
+        FootnoteMarker.objects.filter(paragraph__reading=reading)
+        .annotate(footnote_order=F("footnote__order"), footnote_label=F("footnote__label"))
+        .order_by("paragraph__number", "start")
+        .values("paragraph_id", "start", "end", "footnote_order", "footnote_label")
+    )
+    editorial = list(
+        EditorialNote.objects.filter(reading=reading, paragraph__isnull=False).order_by("pk")
+    )
+
+    notes = {
+        note.order: NoteView(footnote=note, short_label=short_label(note.label))
+        for note in footnotes
+    }
+    markers_by_paragraph: dict[int, list[MarkerView]] = {}
+    for marker in markers:
+        note = notes.get(marker["footnote_order"])
+        ref_id = f"fnref-{marker['footnote_order']}"
+        if note is not None:
+            if note.ref_ids:
+                ref_id = f"{ref_id}-{len(note.ref_ids) + 1}"
+            note.ref_ids.append(ref_id)
+        markers_by_paragraph.setdefault(marker["paragraph_id"], []).append(
+            MarkerView(
+                start=marker["start"],
+                end=marker["end"],
+                footnote_order=marker["footnote_order"],
+                short_label=short_label(marker["footnote_label"]),
+                ref_id=ref_id,
+            )
+        )
+    editorial_by_paragraph: dict[int, list[EditorialNote]] = {}
+    for note in editorial:
+        editorial_by_paragraph.setdefault(note.paragraph_id, []).append(note)
+
+    by_section: dict[int, list[Paragraph]] = {section.pk: [] for section in sections}
+    previous_page = ""
+    for paragraph in paragraphs:
+        paragraph.markers = markers_by_paragraph.get(paragraph.pk, [])
+        paragraph.notes_here = editorial_by_paragraph.get(paragraph.pk, [])
+        paragraph.page_changed = bool(paragraph.page) and paragraph.page != previous_page
+        previous_page = paragraph.page or previous_page
+        by_section[paragraph.section_id].append(paragraph)
+
+    return ReadingPage(
+        reading=reading,
+        sections=[
+            SectionView(section=section, blocks=_blocks(by_section[section.pk]))
+            for section in sections
+        ],
+        notes=list(notes.values()),
+        paragraph_count=len(paragraphs),
+    )
+
+
+def _blocks(paragraphs: list[Paragraph]) -> list[BlockView]:
+    blocks: list[BlockView] = []
+    for paragraph in paragraphs:
+        if (
+            paragraph.kind == ParagraphKind.LIST_ITEM
+            and blocks
+            and blocks[-1].kind == ParagraphKind.LIST_ITEM
+        ):
+            blocks[-1].paragraphs.append(paragraph)
+        else:
+            blocks.append(BlockView(kind=paragraph.kind, paragraphs=[paragraph]))
+    return blocks
+
+
+def reading_progress_for(*, user: User | AnonymousUser, reading: Reading) -> ReadingProgress | None:
+    if not permissions.can_track_reading(user):
+        return None
+    return ReadingProgress.objects.filter(student=user, reading=reading).first()
+
+
+def reading_sections(*, readings: list[Reading]) -> dict[int, list[Section]]:
+    """Sections of the given readings, by reading id, for choosing what a unit sets."""
+    sections: dict[int, list[Section]] = {reading.pk: [] for reading in readings}
+    for section in Section.objects.filter(reading__in=readings).order_by("reading_id", "order"):
+        sections[section.reading_id].append(section)
+    return sections
+
+
+# --- Search -------------------------------------------------------------------------------
+
+SEARCH_CONFIG = "english"
+# Control characters never occur in imported text, so they can mark a headline's matches
+# before the text is escaped; the marks become <mark> only after escaping.
+MARK_START, MARK_STOP = "\x02", "\x03"
+SNIPPET_CHARS = 240
+WORD_RE = re.compile(r"\w+", re.UNICODE)
+
+
+@dataclass
+class SearchHit:
+    paragraph: Paragraph
+    snippet: SafeString
+
+
+def search_terms(query: str) -> list[str]:
+    """The words of a query, for the SQLite fallback: every one must occur."""
+    return WORD_RE.findall(query)[:12]
+
+
+def paragraph_search(
+    *, user: User | AnonymousUser, query: str, reading: Reading | None = None
+) -> QuerySet[Paragraph]:
+    """Paragraphs of readings the user may open that match the query, best first.
+
+    On PostgreSQL this is full-text search (the ``english`` configuration, ranked, served by
+    the GIN index on the paragraph text's ``tsvector``); elsewhere every word of the query
+    must occur in the paragraph, case-insensitively, and results come in reading order.
+    Each paragraph carries ``headline`` (PostgreSQL) for ``search_hits`` to turn into a snippet.
+    """
+    paragraphs = Paragraph.objects.filter(reading__in=readings_for_user(user=user))
+    if reading is not None:
+        paragraphs = paragraphs.filter(reading=reading)
+    paragraphs = paragraphs.select_related("reading").only(
+        "pk", "number", "text", "reading__slug", "reading__title"
+    )
+    if connection.vendor == "postgresql":
+        search_query = SearchQuery(query, config=SEARCH_CONFIG, search_type="websearch")
+        vector = SearchVector("text", config=SEARCH_CONFIG)
+        return (
+            paragraphs.annotate(
+                search=vector,
+                rank=SearchRank(vector, search_query),
+                headline=SearchHeadline(
+                    "text",
+                    search_query,
+                    config=SEARCH_CONFIG,
+                    start_sel=MARK_START,
+                    stop_sel=MARK_STOP,
+                    max_words=40,
+                    min_words=20,
+                    max_fragments=2,
+                    fragment_delimiter=" … ",
+                ),
+            )
+            .filter(search=search_query)
+            .order_by("-rank", "reading__title", "number")
+        )
+    terms = search_terms(query)
+    if not terms:
+        return paragraphs.none()
+    for term in terms:
+        paragraphs = paragraphs.filter(text__icontains=term)
+    return paragraphs.order_by("reading__title", "number")
+
+
+def search_hits(paragraphs, *, query: str) -> list[SearchHit]:
+    """Snippets for a page of results: the text escaped, then the matches in ``<mark>``."""
+    terms = search_terms(query)
+    hits = []
+    for paragraph in paragraphs:
+        headline = getattr(paragraph, "headline", None)
+        if headline is not None:
+            snippet = _marked(html.escape(headline))
+        else:
+            snippet = _fallback_snippet(paragraph.text, terms)
+        hits.append(SearchHit(paragraph=paragraph, snippet=snippet))
+    return hits
+
+
+def _marked(escaped: str) -> SafeString:
+    return mark_safe(  # noqa: S308 - the text was escaped; only our own <mark> tags are added
+        escaped.replace(MARK_START, "<mark>").replace(MARK_STOP, "</mark>")
+    )
+
+
+def _fallback_snippet(text: str, terms: list[str]) -> SafeString:
+    """A window of the text around the first match, escaped, with every match marked."""
+    lowered = text.casefold()
+    positions = [lowered.find(term.casefold()) for term in terms]
+    first = min((p for p in positions if p >= 0), default=0)
+    start = max(0, first - SNIPPET_CHARS // 3)
+    if start:
+        space = text.find(" ", start)
+        start = space + 1 if 0 <= space < first else start
+    end = min(len(text), start + SNIPPET_CHARS)
+    if end < len(text):
+        space = text.rfind(" ", start, end)
+        end = space if space > first else end
+    window = text[start:end]
+    if terms:
+        pattern = re.compile("|".join(re.escape(term) for term in terms), re.IGNORECASE)
+        window = pattern.sub(lambda m: f"{MARK_START}{m.group(0)}{MARK_STOP}", window)
+    snippet = ("… " if start else "") + window + (" …" if end < len(text) else "")
+    return _marked(html.escape(snippet))
