@@ -19,8 +19,12 @@ PAGE_NUMBER_RE = re.compile(
 ROMAN_RE = re.compile(r"^(?=[ivxlc])c{0,3}(?:xc|xl|l?x{0,3})(?:ix|iv|v?i{0,3})$")
 ROMAN_VALUES = {"i": 1, "v": 5, "x": 10, "l": 50, "c": 100}
 BULLET_RE = re.compile(r"^[•◦▪‣●○■□·*–-]\s+(?P<text>\S.*)$")
-# Sentence end, allowing closing quotes/brackets and a note marker glued after it.
-SENTENCE_END_RE = re.compile(r"(?:[.?!…]|\.\.\.)[\"”’')\]]*(?:\s?(?:\[\d{1,3}\*?\]|\d{1,2}))?$")
+# A sentence end, allowing closing quotes/brackets, a note number glued after it ("recoup.1",
+# "rival.1 2") and the glyphs OCR makes of superscripts ("conflict.\"^", "activity.\"\"1 ̂").
+SENTENCE_END_RE = re.compile(
+    r"(?:[.?!…]|\.\.\.)[\"”’')\]]*(?:\s?(?:\[\d{1,3}\*?\]|\d{1,2}(?: \d{1,2})?))?"
+    r"(?:\s?[\^*\u0302]+)?$"
+)
 NOTE_TAIL_RE = re.compile(r"\s*(?:\[\d{1,3}\*?\]\s*)+$")
 CHAPTER_RE = re.compile(r"^(?:CHAPTER|Chapter)\s+(?P<number>\S.{0,12})$")
 NUMBERED_HEADING_RE = re.compile(r"^(?:(?:chapter|part)\s+\w+[.:]?|\d{1,2}\.)\s+\S", re.I)

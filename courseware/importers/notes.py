@@ -97,8 +97,9 @@ def split_endnotes(paras: list[Para], *, max_gap: int = 3) -> tuple[list[Para], 
 
     The notes list is the trailing run of paragraphs that open with ``n.``, ``n*.``, ``n)`` or
     ``[n]``, allowing up to ``max_gap`` unnumbered paragraphs between two notes; such a
-    paragraph continues the note before it. At least three notes are needed, and the first
-    must be numbered 1, so a numbered list in the body is left alone.
+    paragraph continues the note before it. At least three notes are needed, the first must
+    be numbered 1, and the text must carry a marker (``[n]`` or a superscript) for one of
+    them, so a numbered list that merely ends a text is left alone.
     """
     starts = [index for index, para in enumerate(paras) if _endnote_match(para)]
     if len(starts) < 3:
@@ -109,8 +110,14 @@ def split_endnotes(paras: list[Para], *, max_gap: int = 3) -> tuple[list[Para], 
             break
         first = earlier
     block_starts = [index for index in starts if index >= first]
-    first_label = _endnote_label(paras[first])
-    if len(block_starts) < 3 or first_label.rstrip("*") != "1":
+    labels = {_endnote_label(paras[index]) for index in block_starts}
+    cited = {
+        candidate.label
+        for para in paras[:first]
+        for candidate in strong_markers(para.text, 0)
+        if candidate.label in labels
+    }
+    if len(block_starts) < 3 or _endnote_label(paras[first]).rstrip("*") != "1" or not cited:
         return paras, []
     notes: list[Note] = []
     for para in paras[first:]:

@@ -38,6 +38,8 @@ MAX_NONPRINTABLE_SHARE = 0.01
 ALLOWED_CONTROLS = frozenset("\n\r\t\f\v")
 WRAPPED_CONTINUATION_SHARE = 0.2
 WRAPPED_MAX_LINE = 120
+FILLED_LINE_SHARE = 0.7
+WRAPPED_FILLED_SHARE = 0.6
 TRUNCATED_MIN_CHARS = 30
 ELLIPSIS_END_RE = re.compile(r"\s*(?:\.\.\.|…)$")
 TOP_LEVEL_KINDS = frozenset({"preface", "chapter", "bibliography", "notes", "body"})
@@ -91,17 +93,26 @@ def _split_lines(text: str) -> list[str]:
 
 
 def is_hard_wrapped(lines: list[str]) -> bool:
-    """Tell whether lines are hard-wrapped: many continue the sentence of the line before."""
+    """Tell whether lines are hard-wrapped rather than whole paragraphs.
+
+    Wrapped text has no very long lines, and either many of its lines continue the sentence
+    of the line before (they start in lower case) or most lines are nearly as long as the
+    longest, as lines filled to a margin are.
+    """
     texts = [collapse_spaces(line) for line in lines]
     texts = [text for text in texts if text and not is_furniture(text)]
     pairs = list(zip(texts, texts[1:], strict=False))
     if len(pairs) < 3:
         return False
-    continued = sum(1 for _, following in pairs if following[0].islower())
     widths = sorted(len(text) for text in texts)
     longest_typical = widths[int(len(widths) * 0.9)]
+    if longest_typical > WRAPPED_MAX_LINE:
+        return False
+    continued = sum(1 for _, following in pairs if following[0].islower())
+    filled = sum(1 for width in widths if width >= longest_typical * FILLED_LINE_SHARE)
     return (
-        continued >= len(pairs) * WRAPPED_CONTINUATION_SHARE and longest_typical <= WRAPPED_MAX_LINE
+        continued >= len(pairs) * WRAPPED_CONTINUATION_SHARE
+        or filled >= len(widths) * WRAPPED_FILLED_SHARE
     )
 
 
@@ -243,20 +254,24 @@ def _link_scope(
     printed = [note.number for note in scope.notes]
     resolved = resolve_numbers(printed)
     prefix = f"{scope.name}." if qualify and scope.name else ""
-    inferred = []
+    inferred: list[str] = []
+    unplaced: list[str] = []
     for position, (note, number) in enumerate(zip(scope.notes, resolved, strict=True), start=1):
         note.label = f"{prefix}{number}" if number is not None else f"{prefix}?{position}"
-        if number != note.number:
+        if number is None:
+            unplaced.append(note.label)
+        elif number != note.number:
             inferred.append(f"{note.raw_label or '(none)'} → {note.label}")
+    where = f"chapter {scope.name}" if scope.name[:1].isupper() else scope.name or "text"
     if inferred:
-        where = (
-            f"chapter {scope.name}"
-            if scope.name and scope.name[0].isupper()
-            else scope.name or "text"
-        )
         report.warn(
             f"{where}: {len(inferred)} footnote number(s) were unreadable or out of sequence and "
             f"were inferred from the notes' order: {_listed(inferred)}."
+        )
+    if unplaced:
+        report.warn(
+            f"{where}: {len(unplaced)} footnote(s) have no readable number that fits the "
+            f"sequence and are labelled by their place in the chapter: {_listed(unplaced)}."
         )
     candidates: list[MarkerCandidate] = []
     for text_index, para in enumerate(scope.paras):

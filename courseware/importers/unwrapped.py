@@ -3,8 +3,9 @@
 Headings are short lines without closing punctuation that have body text after them. At the
 top of a text, a run of such lines is front matter (title, subtitle, byline) except its last
 line, which heads the first section, and any numbered chapter heading in it ("4. The Lessons
-of October"). Bulleted lines are list items. A numbered list of notes at the end becomes the
-footnotes.
+of October"). Bulleted lines are list items (the bullet dropped), and so are numbered lines
+(the number kept). A numbered list of notes at the end, cited by markers in the text,
+becomes the footnotes.
 """
 
 from __future__ import annotations
@@ -34,6 +35,7 @@ HEADING_MAX_CHARS = 100
 HEADING_MAX_WORDS = 14
 PAGE_NUMBER_MAX_DIGITS = 3  # a four-digit line on its own is more likely a year heading
 OPENING_RE = re.compile(r"^[\"“‘'(]?[A-Z0-9]")
+NUMBERED_ITEM_RE = re.compile(r"^\(?\d{1,2}[.)]\s+\S")
 
 
 def parse_unwrapped(raw_lines: list[str], *, report: Report) -> list[Block]:
@@ -100,6 +102,8 @@ def _place_headings(paras: list[Para]) -> list[Block]:
     blocks: list[Block] = []
     for index, para in enumerate(paras):
         if not candidates[index] or index > last_body:
+            if para.kind == "text" and NUMBERED_ITEM_RE.match(para.text):
+                para.kind = "list_item"  # numbered: the number stays, it carries the order
             blocks.append(para)
             continue
         kind = heading_kind(para.text)

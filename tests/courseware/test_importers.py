@@ -157,6 +157,24 @@ def test_a_bare_page_number_is_dropped_and_pages_the_paragraphs_that_start_after
     assert "3" in chapter.dropped_lines
 
 
+def test_a_form_feed_is_a_page_break_and_the_number_after_it_a_page():
+    text = (
+        "The delegates argued late into the night about the tempo of industry\n"
+        "and the price of grain, and neither side would give way on the\n"
+        "question of the kulak, which had divided the party since the spring\n"
+        "\f2\n\n"
+        "and the next morning the vote went through.\n"
+        "Nobody in the hall had expected anything else from the congress.\n"
+    )
+
+    reading = parse_reading(text)
+
+    first, second = all_paragraphs(reading)
+    assert reading.dropped_lines == ("2",)
+    assert first.text.endswith("since the spring and the next morning the vote went through.")
+    assert (first.page, second.page) == (None, "2")
+
+
 def test_a_stray_number_out_of_page_sequence_is_dropped_with_a_warning():
     body = "The party line changed once more in the spring of that year and nobody objected.\n\n"
     text = "  PREFACE\n\n" + body * 3 + "\n\n\n12\n\n" + body * 3 + "\n\n\n9\n\n" + body
@@ -334,6 +352,26 @@ def test_a_note_running_to_several_paragraphs_keeps_them_and_its_own_markers():
     assert paragraphs[2].endswith("The Lessons of October. [60]")
     (ref,) = krupskaya.note_refs
     assert (ref.label, krupskaya.text[ref.start : ref.end]) == ("60", "[60]")
+
+
+def test_a_numbered_list_ending_a_text_without_markers_stays_in_the_body():
+    text = (
+        "Tasks for this week\n\n"
+        "Read the extract from Deutscher and answer the questions below.\n\n"
+        "1. Who controlled the Secretariat?\n\n"
+        "2. Why did the Opposition lose?\n\n"
+        "3. What did Trotsky mean by permanent revolution?\n"
+    )
+
+    reading = parse_reading(text)
+
+    assert reading.footnotes == ()
+    items = [(p.kind, p.text) for p in all_paragraphs(reading)][1:]
+    assert items == [
+        ("list_item", "1. Who controlled the Secretariat?"),
+        ("list_item", "2. Why did the Opposition lose?"),
+        ("list_item", "3. What did Trotsky mean by permanent revolution?"),
+    ]
 
 
 # 6. The student essay's truncated duplicate
