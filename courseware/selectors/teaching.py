@@ -1,40 +1,99 @@
-"""Reads for courseware: what a user may see, with the joins each page needs decided here."""
+"""Reads for teaching: what a user may see, with the joins each page needs decided here.
+
+Every page's query count is fixed in this module: lists are fetched with their related rows in
+a constant number of queries, never one query a row.
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from enum import StrEnum
 from typing import TYPE_CHECKING
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import (
+    Count,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    QuerySet,
+    Subquery,
+)
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 
+from accounts.models import Role, User
 from accounts.permissions import is_school_admin
-from courseware.models import Classroom, Membership, MembershipRole
+from courseware.models import (
+    Assignment,
+    AssignmentKind,
+    Classroom,
+    EssayPrompt,
+    Extension,
+    Membership,
+    MembershipRole,
+    Question,
+    Quiz,
+    QuizAnswer,
+    QuizAttempt,
+    Reading,
+    ReadingProgress,
+)
+from courseware.timing import Deadline, DeadlineState, deadline_for
 
 if TYPE_CHECKING:
-    from accounts.models import User
+    from courseware.models import Course
+
+DUE_SOON = timedelta(hours=72)
+
+# Related names on Assignment of the models that hold a student's work for it. Editing rules ask
+# ``assignment_has_student_work``, never a model by name, so essay submissions join by adding
+# their related name here ("submissions" is reserved for them).
+STUDENT_WORK_RELATIONS = ("quiz_attempts", "submissions")
 
 
-def classrooms_for_user(*, user: User) -> QuerySet[Classroom]:
-    """Active classes the user belongs to (every active class for a school admin).
+class SubqueryCount(Subquery):
+    """``COUNT(*)`` of a correlated subquery: counts without multiplying the outer rows."""
 
-    Each class carries ``student_count`` and ``my_role`` (None for an admin who is not a member).
+    template = "(SELECT COUNT(*) FROM (%(subquery)s) _count)"
+    output_field = IntegerField()
+
+
+# --- Classes ----------------------------------------------------------------------------------
+
+
+def classrooms_for_user(*, user: User, archived: bool = False) -> QuerySet[Classroom]:
+    """Classes the user belongs to (every class for a school admin), active or archived.
+
+    Each class carries ``student_count`` and ``assignment_count`` (live assignments).
     """
-    classrooms = Classroom.objects.active().select_related("course")
+    classrooms = Classroom.objects.filter(archived_at__isnull=not archived).select_related("course")
     if not is_school_admin(user):
         # A subquery, not a join: a join on memberships would also narrow the student count.
         classrooms = classrooms.filter(
             pk__in=Membership.objects.filter(user=user).values("classroom_id")
         )
     return classrooms.annotate(
-        student_count=Count(
-            "memberships", filter=Q(memberships__role=MembershipRole.STUDENT), distinct=True
+        student_count=SubqueryCount(
+            Membership.objects.filter(classroom=OuterRef("pk"), role=MembershipRole.STUDENT).values(
+                "pk"
+            )
+        ),
+        assignment_count=SubqueryCount(
+            Assignment.objects.filter(classroom=OuterRef("pk"), withdrawn_at__isnull=True).values(
+                "pk"
+            )
         ),
     ).order_by("-year", "name")
 
 
 def classroom_get_for(*, user: User, pk: int) -> Classroom:
-    """The class with this id if the user may see it; 404 when missing or not theirs alike."""
-    return get_object_or_404(classrooms_for_user(user=user), pk=pk)
+    """The class with this id if the user may see it, archived or not; 404 when missing or not
+    theirs alike."""
+    visible = Classroom.objects.select_related("course")
+    if not is_school_admin(user):
+        visible = visible.filter(pk__in=Membership.objects.filter(user=user).values("classroom_id"))
+    return get_object_or_404(visible, pk=pk)
 
 
 def classroom_roles_for(*, user: User, classrooms: list[Classroom]) -> dict[int, str]:
@@ -44,3 +103,416 @@ def classroom_roles_for(*, user: User, classrooms: list[Classroom]) -> dict[int,
             "classroom_id", "role"
         )
     )
+
+
+def classroom_members(*, classroom: Classroom) -> tuple[list[User], list[User]]:
+    """The class's teachers and students, by name, in one query."""
+    memberships = classroom.memberships.select_related("user").order_by(
+        "user__last_name", "user__first_name", "user__username"
+    )
+    teachers = [m.user for m in memberships if m.role == MembershipRole.TEACHER]
+    students = [m.user for m in memberships if m.role == MembershipRole.STUDENT]
+    return teachers, students
+
+
+def teachers_available(*, classroom: Classroom) -> QuerySet[User]:
+    """Teacher accounts not yet teaching this class: who a school admin may add to it."""
+    return (
+        User.objects.filter(role__in=[Role.TEACHER, Role.ADMIN], is_active=True)
+        .exclude(memberships__classroom=classroom)
+        .order_by("last_name", "first_name", "username")
+    )
+
+
+@dataclass
+class RosterRow:
+    student: User
+    joined_at: datetime
+    readings_read: int = 0
+    quizzes_done: int = 0
+    extensions: int = 0
+
+
+@dataclass
+class Roster:
+    rows: list[RosterRow]
+    reading_count: int
+    quiz_count: int
+
+
+def classroom_roster(*, classroom: Classroom) -> Roster:
+    """Each student of the class with what they have done of its live work, in five queries."""
+    memberships = list(
+        classroom.memberships.filter(role=MembershipRole.STUDENT)
+        .select_related("user")
+        .order_by("user__last_name", "user__first_name", "user__username")
+    )
+    assignments = list(
+        classroom.assignments.live().values_list("pk", "kind", "reading_id", named=True)
+    )
+    reading_ids = {a.reading_id for a in assignments if a.kind == AssignmentKind.READING}
+    quiz_ids = [a.pk for a in assignments if a.kind == AssignmentKind.QUIZ]
+    students = [m.user_id for m in memberships]
+
+    read = dict(
+        ReadingProgress.objects.filter(
+            student__in=students, reading__in=reading_ids, marked_read_at__isnull=False
+        )
+        .values("student")
+        .annotate(n=Count("reading", distinct=True))
+        .values_list("student", "n")
+    )
+    quizzes = dict(
+        QuizAttempt.objects.filter(
+            student__in=students, assignment__in=quiz_ids, submitted_at__isnull=False
+        )
+        .values("student")
+        .annotate(n=Count("assignment", distinct=True))
+        .values_list("student", "n")
+    )
+    extensions = dict(
+        Extension.objects.filter(
+            student__in=students,
+            assignment__classroom=classroom,
+            assignment__withdrawn_at__isnull=True,
+        )
+        .values("student")
+        .annotate(n=Count("pk"))
+        .values_list("student", "n")
+    )
+    rows = [
+        RosterRow(
+            student=m.user,
+            joined_at=m.joined_at,
+            readings_read=read.get(m.user_id, 0),
+            quizzes_done=quizzes.get(m.user_id, 0),
+            extensions=extensions.get(m.user_id, 0),
+        )
+        for m in memberships
+    ]
+    return Roster(rows=rows, reading_count=len(reading_ids), quiz_count=len(quiz_ids))
+
+
+# --- Course content a class may be set ---------------------------------------------------------
+
+
+def assignable_readings(*, course: Course) -> QuerySet[Reading]:
+    """Readings of the course's units."""
+    return Reading.objects.filter(units__course=course).distinct().order_by("title")
+
+
+def assignable_prompts(*, course: Course) -> QuerySet[EssayPrompt]:
+    """Essay prompts of the course."""
+    return EssayPrompt.objects.filter(course=course).select_related("course").order_by("title")
+
+
+def assignable_quizzes(*, course: Course) -> QuerySet[Quiz]:
+    """Quizzes of the course's units."""
+    return (
+        Quiz.objects.filter(unit__course=course)
+        .select_related("unit")
+        .order_by("unit__order", "title")
+    )
+
+
+# --- Assignments --------------------------------------------------------------------------------
+
+_TARGETS = ("classroom", "classroom__course", "reading", "prompt__course", "quiz__unit")
+
+
+def assignments_for_classroom(*, classroom: Classroom) -> QuerySet[Assignment]:
+    """All of a class's assignments for its teachers, withdrawn ones included.
+
+    Each carries ``done_count``: the class's students who have finished it (read the reading,
+    completed the quiz; essays count once submissions exist).
+    """
+    class_students = Membership.objects.filter(
+        classroom=OuterRef("classroom"), role=MembershipRole.STUDENT
+    ).values("user_id")
+    readers = (
+        ReadingProgress.objects.filter(
+            reading=OuterRef("reading"), marked_read_at__isnull=False, student__in=class_students
+        )
+        .values("student")
+        .distinct()
+    )
+    quiz_takers = (
+        QuizAttempt.objects.filter(assignment=OuterRef("pk"), submitted_at__isnull=False)
+        .values("student")
+        .distinct()
+    )
+    return (
+        classroom.assignments.select_related(*_TARGETS)
+        .annotate(read_count=SubqueryCount(readers), quiz_done_count=SubqueryCount(quiz_takers))
+        .order_by("withdrawn_at", "due_at", "pk")
+    )
+
+
+def assignment_get_for(*, user: User, pk: int, now: datetime) -> Assignment:
+    """An assignment the user may see; 404 for missing and forbidden alike.
+
+    Its class's teachers (and school admins) see every assignment; its students see it once it
+    opens and unless it has been withdrawn.
+    """
+    assignment = get_object_or_404(Assignment.objects.select_related(*_TARGETS), pk=pk)
+    if is_school_admin(user):
+        return assignment
+    role = (
+        Membership.objects.filter(user=user, classroom=assignment.classroom_id)
+        .values_list("role", flat=True)
+        .first()
+    )
+    if role == MembershipRole.TEACHER:
+        return assignment
+    if (
+        role == MembershipRole.STUDENT
+        and assignment.withdrawn_at is None
+        and assignment.opens_at <= now
+    ):
+        return assignment
+    raise Http404
+
+
+def assignment_has_student_work(*, assignment: Assignment) -> bool:
+    """Whether any student has work on this assignment that a change could orphan."""
+    for name in STUDENT_WORK_RELATIONS:
+        related = getattr(assignment, name, None)
+        if related is not None and related.exists():
+            return True
+    return False
+
+
+def extension_for(*, assignment: Assignment, student: User) -> Extension | None:
+    return Extension.objects.filter(assignment=assignment, student=student).first()
+
+
+# --- A student's work ---------------------------------------------------------------------------
+
+
+class Bucket(StrEnum):
+    OVERDUE = "overdue"
+    DUE_SOON = "due_soon"
+    TO_DO = "to_do"
+    DONE = "done"
+    CLOSED = "closed"
+
+
+@dataclass
+class StudentWork:
+    """One assignment as one student sees it: their dates, and what they have done of it."""
+
+    assignment: Assignment
+    deadline: Deadline
+    extension: Extension | None
+    now: datetime
+    read_at: datetime | None = None
+    attempts: list[QuizAttempt] = field(default_factory=list)
+
+    @property
+    def submitted_attempts(self) -> list[QuizAttempt]:
+        return [a for a in self.attempts if a.submitted_at is not None]
+
+    @property
+    def attempt_in_progress(self) -> QuizAttempt | None:
+        return next((a for a in self.attempts if a.submitted_at is None), None)
+
+    @property
+    def best_attempt(self) -> QuizAttempt | None:
+        return max(self.submitted_attempts, key=lambda a: (a.score, -a.number), default=None)
+
+    @property
+    def attempts_left(self) -> int:
+        return max(0, self.assignment.max_attempts - len(self.submitted_attempts))
+
+    @property
+    def can_attempt(self) -> bool:
+        return self.deadline.accepts_work and (
+            self.attempt_in_progress is not None or self.attempts_left > 0
+        )
+
+    @property
+    def done(self) -> bool:
+        kind = self.assignment.kind
+        if kind == AssignmentKind.READING:
+            return self.read_at is not None
+        if kind == AssignmentKind.QUIZ:
+            return bool(self.submitted_attempts)
+        return False  # essays are done once submitted; submissions do not exist yet
+
+    @property
+    def bucket(self) -> Bucket:
+        if self.done:
+            return Bucket.DONE
+        state = self.deadline.state
+        if state == DeadlineState.CLOSED:
+            return Bucket.CLOSED
+        if state == DeadlineState.LATE:
+            return Bucket.OVERDUE
+        if self.deadline.due_at - self.now <= DUE_SOON:
+            return Bucket.DUE_SOON
+        return Bucket.TO_DO
+
+
+def _student_work(
+    *, student: User, assignments: QuerySet[Assignment], now: datetime
+) -> list[StudentWork]:
+    """Each assignment with the student's extension, attempts and reading status, in four
+    queries whatever the number of assignments."""
+    assignments = list(
+        assignments.select_related(*_TARGETS).prefetch_related(
+            Prefetch(
+                "extensions",
+                queryset=Extension.objects.filter(student=student),
+                to_attr="student_extensions",
+            ),
+            Prefetch(
+                "quiz_attempts",
+                queryset=QuizAttempt.objects.filter(student=student).order_by("number"),
+                to_attr="student_attempts",
+            ),
+        )
+    )
+    reading_ids = {a.reading_id for a in assignments if a.reading_id}
+    read_at = dict(
+        ReadingProgress.objects.filter(
+            student=student, reading__in=reading_ids, marked_read_at__isnull=False
+        ).values_list("reading_id", "marked_read_at")
+        if reading_ids
+        else []
+    )
+    work = []
+    for assignment in assignments:
+        extension = assignment.student_extensions[0] if assignment.student_extensions else None
+        work.append(
+            StudentWork(
+                assignment=assignment,
+                deadline=deadline_for(assignment=assignment, extension=extension, now=now),
+                extension=extension,
+                now=now,
+                read_at=read_at.get(assignment.reading_id),
+                attempts=assignment.student_attempts,
+            )
+        )
+    work.sort(key=lambda w: (w.deadline.due_at, w.assignment.pk))
+    return work
+
+
+def student_work_for(*, student: User, now: datetime, classroom: Classroom | None = None):
+    """A student's open assignments (in one class, or every active class), by due date."""
+    assignments = Assignment.objects.live().filter(
+        opens_at__lte=now,
+        classroom__memberships__user=student,
+        classroom__memberships__role=MembershipRole.STUDENT,
+    )
+    if classroom is not None:
+        assignments = assignments.filter(classroom=classroom)
+    else:
+        assignments = assignments.filter(classroom__archived_at__isnull=True)
+    return _student_work(student=student, assignments=assignments, now=now)
+
+
+def student_work_on(*, student: User, assignment: Assignment, now: datetime) -> StudentWork:
+    """One assignment as the student sees it."""
+    [work] = _student_work(
+        student=student, assignments=Assignment.objects.filter(pk=assignment.pk), now=now
+    )
+    return work
+
+
+def student_dashboard(*, student: User, now: datetime) -> dict[Bucket, list[StudentWork]]:
+    """A student's work grouped: overdue, due soon, to do, done and closed, each by due date."""
+    buckets: dict[Bucket, list[StudentWork]] = {bucket: [] for bucket in Bucket}
+    for work in student_work_for(student=student, now=now):
+        buckets[work.bucket].append(work)
+    # Done work is most useful newest first.
+    buckets[Bucket.DONE].reverse()
+    return buckets
+
+
+# --- A teacher's view of one assignment ----------------------------------------------------------
+
+
+@dataclass
+class StudentProgress:
+    student: User
+    deadline: Deadline
+    extension: Extension | None
+    read_at: datetime | None = None
+    attempts: list[QuizAttempt] = field(default_factory=list)
+
+    @property
+    def best_attempt(self) -> QuizAttempt | None:
+        submitted = [a for a in self.attempts if a.submitted_at is not None]
+        return max(submitted, key=lambda a: (a.score, -a.number), default=None)
+
+
+def assignment_progress(*, assignment: Assignment, now: datetime) -> list[StudentProgress]:
+    """Every student of the class on this assignment: their dates and what they have done, in
+    four queries whatever the class size."""
+    memberships = list(
+        assignment.classroom.memberships.filter(role=MembershipRole.STUDENT)
+        .select_related("user")
+        .order_by("user__last_name", "user__first_name", "user__username")
+    )
+    students = [m.user for m in memberships]
+    extensions = {e.student_id: e for e in assignment.extensions.filter(student__in=students)}
+    attempts: dict[int, list[QuizAttempt]] = {}
+    if assignment.kind == AssignmentKind.QUIZ:
+        for attempt in assignment.quiz_attempts.order_by("number"):
+            attempts.setdefault(attempt.student_id, []).append(attempt)
+    read_at = {}
+    if assignment.reading_id:
+        read_at = dict(
+            ReadingProgress.objects.filter(
+                reading_id=assignment.reading_id,
+                student__in=students,
+                marked_read_at__isnull=False,
+            ).values_list("student_id", "marked_read_at")
+        )
+    return [
+        StudentProgress(
+            student=student,
+            deadline=deadline_for(
+                assignment=assignment, extension=extensions.get(student.pk), now=now
+            ),
+            extension=extensions.get(student.pk),
+            read_at=read_at.get(student.pk),
+            attempts=attempts.get(student.pk, []),
+        )
+        for student in students
+    ]
+
+
+# --- Quizzes ------------------------------------------------------------------------------------
+
+
+def quiz_attempt_get_for(*, user: User, pk: int) -> QuizAttempt:
+    """A quiz attempt: its student's, or any in a class the user teaches; 404 otherwise."""
+    attempt = get_object_or_404(
+        QuizAttempt.objects.select_related(
+            "student", "assignment__classroom__course", "assignment__quiz"
+        ),
+        pk=pk,
+    )
+    if attempt.student_id == user.pk or is_school_admin(user):
+        return attempt
+    teaches = Membership.objects.filter(
+        user=user, classroom=attempt.assignment.classroom_id, role=MembershipRole.TEACHER
+    ).exists()
+    if not teaches:
+        raise Http404
+    return attempt
+
+
+def quiz_questions(*, quiz: Quiz) -> list[Question]:
+    """A quiz's questions with their choices and evidence paragraphs, in two queries."""
+    return list(
+        quiz.questions.select_related("evidence__reading")
+        .prefetch_related("choices")
+        .order_by("order")
+    )
+
+
+def quiz_attempt_answers(*, attempt: QuizAttempt) -> dict[int, QuizAnswer]:
+    """An attempt's answers by question id."""
+    return {answer.question_id: answer for answer in attempt.answers.all()}

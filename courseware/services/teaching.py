@@ -1,16 +1,48 @@
-"""Writes for courseware: the only code that creates or changes its models.
+"""Writes for teaching: the only code that creates or changes classes, memberships, assignments,
+extensions and quiz attempts.
 
-Each service is keyword-only, runs in one transaction and validates with ``full_clean()``.
+Each service is keyword-only, runs in one transaction and validates with ``full_clean()``. A
+refused change raises ``ValidationError`` with a message a person can act on, and changes nothing.
 """
 
 from __future__ import annotations
 
 import secrets
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
 from typing import TYPE_CHECKING
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 
-from courseware.models import Classroom, Course, Membership
+from accounts.models import Role
+from accounts.services import user_create
+from courseware.enrolment import plan_enrolment
+from courseware.models import (
+    Assignment,
+    AssignmentKind,
+    Classroom,
+    Course,
+    EssayPrompt,
+    Extension,
+    Membership,
+    MembershipRole,
+    QuizAnswer,
+    QuizAttempt,
+    Reading,
+)
+from courseware.models import Quiz as QuizModel
+from courseware.models.teaching import RetiredJoinCode
+from courseware.selectors.teaching import (
+    assignable_prompts,
+    assignable_quizzes,
+    assignable_readings,
+    assignment_has_student_work,
+)
+from courseware.timing import DeadlineState, deadline_for
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -23,8 +55,28 @@ JOIN_CODE_LENGTH = 8
 def _new_join_code() -> str:
     while True:
         code = "".join(secrets.choice(JOIN_CODE_ALPHABET) for _ in range(JOIN_CODE_LENGTH))
-        if not Classroom.objects.filter(join_code=code).exists():
+        if not (
+            Classroom.objects.filter(join_code=code).exists()
+            or RetiredJoinCode.objects.filter(code=code).exists()
+        ):
             return code
+
+
+def normalise_join_code(code: str) -> str:
+    """A join code as stored: capitals, without the spaces or dashes people type in it."""
+    return "".join(code.split()).replace("-", "").upper()
+
+
+def _ensure_active(classroom: Classroom) -> None:
+    if classroom.is_archived:
+        raise ValidationError(
+            _("%(name)s is archived: nothing in it can be changed until it is restored.")
+            % {"name": classroom.name},
+            code="archived",
+        )
+
+
+# --- Courses and classes -----------------------------------------------------------------------
 
 
 @transaction.atomic
@@ -38,15 +90,77 @@ def course_create(*, title: str, slug: str, overview: str = "") -> Course:
 
 @transaction.atomic
 def classroom_create(
-    *, name: str, course: Course, year: int, term: str = "", join_code: str | None = None
+    *,
+    name: str,
+    course: Course,
+    year: int,
+    term: str = "",
+    join_code: str | None = None,
+    teachers: Iterable[User] = (),
 ) -> Classroom:
-    """Create a class with a fresh join code (or the given one, for reproducible demo data)."""
+    """Create a class with a fresh join code (or the given one, for reproducible demo data) and
+    the given teachers."""
     classroom = Classroom(
         name=name, course=course, year=year, term=term, join_code=join_code or _new_join_code()
     )
     classroom.full_clean()
     classroom.save()
+    for teacher in teachers:
+        classroom_teacher_add(classroom=classroom, teacher=teacher)
     return classroom
+
+
+@transaction.atomic
+def classroom_update(*, classroom: Classroom, name: str, year: int, term: str) -> Classroom:
+    """Rename a class or change its year and term; its course is fixed once created."""
+    classroom.name = name
+    classroom.year = year
+    classroom.term = term
+    classroom.full_clean()
+    classroom.save(update_fields=["name", "year", "term"])
+    return classroom
+
+
+@transaction.atomic
+def classroom_archive(*, classroom: Classroom, now: datetime) -> Classroom:
+    """Archive a class: it leaves everyone's lists and stops changing; all its work is kept."""
+    if classroom.archived_at is None:
+        classroom.archived_at = now
+        classroom.save(update_fields=["archived_at"])
+    return classroom
+
+
+@transaction.atomic
+def classroom_restore(*, classroom: Classroom) -> Classroom:
+    """Bring an archived class back, exactly as it was."""
+    if classroom.archived_at is not None:
+        classroom.archived_at = None
+        classroom.save(update_fields=["archived_at"])
+    return classroom
+
+
+@transaction.atomic
+def classroom_join_code_regenerate(*, classroom: Classroom, now: datetime) -> str:
+    """Give the class a new join code; the old one is retired, never reused, and answers with
+    "replaced" rather than "unknown"."""
+    _ensure_active(classroom)
+    RetiredJoinCode.objects.create(classroom=classroom, code=classroom.join_code, retired_at=now)
+    classroom.join_code = _new_join_code()
+    classroom.full_clean()
+    classroom.save(update_fields=["join_code"])
+    return classroom.join_code
+
+
+@transaction.atomic
+def classroom_join_code_set_enabled(*, classroom: Classroom, enabled: bool) -> Classroom:
+    """Switch joining by code on or off; the code itself is kept."""
+    _ensure_active(classroom)
+    classroom.join_code_enabled = enabled
+    classroom.save(update_fields=["join_code_enabled"])
+    return classroom
+
+
+# --- Memberships --------------------------------------------------------------------------------
 
 
 @transaction.atomic
@@ -59,3 +173,437 @@ def membership_add(*, classroom: Classroom, user: User, role: str) -> Membership
     membership.full_clean()
     membership.save()
     return membership
+
+
+@transaction.atomic
+def classroom_teacher_add(*, classroom: Classroom, teacher: User) -> Membership:
+    """Make a teacher (or a school admin) a teacher of the class; a student cannot be one."""
+    if teacher.role not in (Role.TEACHER, Role.ADMIN):
+        raise ValidationError(
+            {"teacher": _("%(name)s has a student account.") % {"name": teacher.name}}
+        )
+    membership = Membership.objects.filter(classroom=classroom, user=teacher).first()
+    if membership is not None and membership.role != MembershipRole.TEACHER:
+        raise ValidationError(
+            {"teacher": _("%(name)s is a student of this class.") % {"name": teacher.name}}
+        )
+    return membership or membership_add(
+        classroom=classroom, user=teacher, role=MembershipRole.TEACHER
+    )
+
+
+@transaction.atomic
+def classroom_teacher_remove(*, classroom: Classroom, teacher: User) -> None:
+    """Take a teacher off a class; the work they set stays with the class."""
+    Membership.objects.filter(
+        classroom=classroom, user=teacher, role=MembershipRole.TEACHER
+    ).delete()
+
+
+def _join_refused(message: str, code: str) -> ValidationError:
+    return ValidationError({"code": ValidationError(message, code=code)})
+
+
+@transaction.atomic
+def classroom_join(*, user: User, code: str) -> tuple[Membership, bool]:
+    """Join the class whose join code this is, as a student; ``(membership, joined)``.
+
+    A code that was replaced, one that is switched off and one of an archived class are each
+    refused with a message that says so; joining a class twice changes nothing.
+    """
+    code = normalise_join_code(code)
+    if not code:
+        raise _join_refused(_("Enter the join code your teacher gave you."), "required")
+    classroom = Classroom.objects.filter(join_code=code).first()
+    if classroom is None:
+        if RetiredJoinCode.objects.filter(code=code).exists():
+            raise _join_refused(
+                _(
+                    "The code %(code)s has been replaced by a new one. Ask your teacher for the "
+                    "current code."
+                )
+                % {"code": code},
+                "stale",
+            )
+        message = _("No class has the code %(code)s. Check it with your teacher.") % {"code": code}
+        if set(code) & set("01OIL"):
+            message += " " + _("Join codes never contain 0, O, 1, I or L.")
+        raise _join_refused(message, "unknown")
+    existing = Membership.objects.filter(classroom=classroom, user=user).first()
+    if existing is not None:
+        return existing, False
+    if classroom.is_archived:
+        raise _join_refused(
+            _("%(name)s has been archived and takes no new students.") % {"name": classroom.name},
+            "archived",
+        )
+    if not classroom.join_code_enabled:
+        raise _join_refused(
+            _(
+                "Joining %(name)s by code is switched off. Ask your teacher to switch it on or "
+                "to add you."
+            )
+            % {"name": classroom.name},
+            "disabled",
+        )
+    return membership_add(classroom=classroom, user=user, role=MembershipRole.STUDENT), True
+
+
+# --- Bulk enrolment -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class EnrolmentResult:
+    created: int
+    enrolled: int
+    already_enrolled: int
+
+
+class EnrolmentRejected(ValidationError):
+    """The file has errors: nothing was imported. ``plan`` says what is wrong, row by row."""
+
+    def __init__(self, plan):
+        super().__init__(_("The file has errors; nothing was imported."), code="invalid_file")
+        self.plan = plan
+
+
+@transaction.atomic
+def classroom_enrol_csv(*, classroom: Classroom, text: str) -> EnrolmentResult:
+    """Enrol every student of a CSV file in the class, creating missing student accounts.
+
+    The file is checked again inside the transaction, so it is imported whole or not at all,
+    whatever changed since it was previewed. New accounts have no usable password: their owners
+    set one with "Forgot your password?".
+    """
+    _ensure_active(classroom)
+    plan = plan_enrolment(classroom=classroom, text=text)
+    if not plan.is_valid:
+        raise EnrolmentRejected(plan)
+    created = enrolled = already = 0
+    for row in plan.rows:
+        user = row.user
+        if user is None:
+            user = user_create(
+                username=row.username,
+                email=row.email,
+                password=None,
+                role=Role.STUDENT,
+                first_name=row.first_name,
+                last_name=row.last_name,
+                display_name=row.display_name,
+            )
+            created += 1
+        if row.already_enrolled:
+            already += 1
+            continue
+        membership_add(classroom=classroom, user=user, role=MembershipRole.STUDENT)
+        enrolled += 1
+    return EnrolmentResult(created=created, enrolled=enrolled, already_enrolled=already)
+
+
+# --- Assignments --------------------------------------------------------------------------------
+
+AssignmentTarget = Reading | EssayPrompt | QuizModel
+
+
+def _check_target(*, classroom: Classroom, kind: str, target: AssignmentTarget | None) -> dict:
+    """The target as the model's fields, checked to be of the kind and of the class's course."""
+    fields = {"reading": None, "prompt": None, "quiz": None}
+    allowed = {
+        AssignmentKind.READING: ("reading", Reading, assignable_readings),
+        AssignmentKind.ESSAY: ("prompt", EssayPrompt, assignable_prompts),
+        AssignmentKind.QUIZ: ("quiz", QuizModel, assignable_quizzes),
+    }
+    if kind not in allowed:
+        raise ValidationError({"kind": _("Choose a reading, an essay prompt or a quiz.")})
+    name, model, assignable = allowed[kind]
+    if target is None:
+        raise ValidationError({"target": _("Choose what to assign.")})
+    if (
+        not isinstance(target, model)
+        or not assignable(course=classroom.course).filter(pk=target.pk).exists()
+    ):
+        raise ValidationError(
+            {"target": _("That is not part of %(course)s.") % {"course": classroom.course}}
+        )
+    fields[name] = target
+    return fields
+
+
+@transaction.atomic
+def assignment_create(
+    *,
+    classroom: Classroom,
+    kind: str,
+    target: AssignmentTarget,
+    by: User | None,
+    opens_at: datetime,
+    due_at: datetime,
+    cutoff_at: datetime | None = None,
+    title: str = "",
+    instructions: str = "",
+    late_penalty_percent_per_day: Decimal = Decimal(0),
+    late_penalty_floor_percent: Decimal = Decimal(0),
+    allow_resubmission: bool = False,
+    anonymous_marking: bool = False,
+    max_attempts: int = 1,
+) -> Assignment:
+    """Set a reading, an essay prompt or a quiz of the class's course as work for the class.
+
+    Dates must run opens ≤ due ≤ cut-off. The title defaults to the target's.
+    """
+    _ensure_active(classroom)
+    targets = _check_target(classroom=classroom, kind=kind, target=target)
+    assignment = Assignment(
+        classroom=classroom,
+        kind=kind,
+        **targets,
+        title=title.strip() or str(target.title),
+        instructions=instructions,
+        opens_at=opens_at,
+        due_at=due_at,
+        cutoff_at=cutoff_at,
+        late_penalty_percent_per_day=late_penalty_percent_per_day,
+        late_penalty_floor_percent=late_penalty_floor_percent,
+        allow_resubmission=allow_resubmission,
+        anonymous_marking=anonymous_marking,
+        max_attempts=max_attempts,
+        created_by=by,
+    )
+    assignment.full_clean()
+    assignment.save()
+    return assignment
+
+
+EDITABLE_FIELDS = (
+    "title",
+    "instructions",
+    "opens_at",
+    "due_at",
+    "cutoff_at",
+    "late_penalty_percent_per_day",
+    "late_penalty_floor_percent",
+    "allow_resubmission",
+    "anonymous_marking",
+    "max_attempts",
+)
+
+
+@transaction.atomic
+def assignment_update(
+    *, assignment: Assignment, target: AssignmentTarget | None = None, **changes
+) -> Assignment:
+    """Change an assignment's details and dates.
+
+    Once any student has work on it, what is assigned (the reading, prompt or quiz) can no longer
+    change — that would orphan their work — but dates, instructions and rules still may. Its kind
+    never changes: withdraw it and set a new one instead.
+    """
+    assignment = (
+        Assignment.objects.select_for_update()
+        .select_related("classroom__course")
+        .get(pk=assignment.pk)
+    )
+    _ensure_active(assignment.classroom)
+    unknown = set(changes) - set(EDITABLE_FIELDS)
+    if unknown:
+        raise TypeError(f"assignment_update() cannot change {', '.join(sorted(unknown))}")
+    if target is not None and target != assignment.target:
+        if assignment_has_student_work(assignment=assignment):
+            raise ValidationError(
+                {
+                    "target": _(
+                        "Students have already started or handed in work for this assignment, "
+                        "so what is assigned cannot change. Change the dates or instructions, "
+                        "or withdraw it and set a new assignment."
+                    )
+                },
+                code="has_work",
+            )
+        for name, value in _check_target(
+            classroom=assignment.classroom, kind=assignment.kind, target=target
+        ).items():
+            setattr(assignment, name, value)
+    for name, value in changes.items():
+        setattr(assignment, name, value)
+    if "title" in changes and not assignment.title.strip():
+        assignment.title = str(assignment.target.title)
+    assignment.full_clean()
+    assignment.save()
+    return assignment
+
+
+@transaction.atomic
+def assignment_withdraw(*, assignment: Assignment, now: datetime) -> Assignment:
+    """Withdraw an assignment: students no longer see it; their work on it is kept, and
+    restoring it brings everything back."""
+    _ensure_active(assignment.classroom)
+    if assignment.withdrawn_at is None:
+        assignment.withdrawn_at = now
+        assignment.save(update_fields=["withdrawn_at", "updated_at"])
+    return assignment
+
+
+@transaction.atomic
+def assignment_restore(*, assignment: Assignment) -> Assignment:
+    """Bring a withdrawn assignment back, with all the work students had done on it."""
+    _ensure_active(assignment.classroom)
+    if assignment.withdrawn_at is not None:
+        assignment.withdrawn_at = None
+        assignment.save(update_fields=["withdrawn_at", "updated_at"])
+    return assignment
+
+
+# --- Extensions ---------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def extension_grant(
+    *,
+    assignment: Assignment,
+    student: User,
+    due_at: datetime,
+    cutoff_at: datetime | None = None,
+    reason: str = "",
+    by: User,
+) -> Extension:
+    """Give one student of the class a later due date (and cut-off); a second grant replaces
+    the first."""
+    _ensure_active(assignment.classroom)
+    if not Membership.objects.filter(
+        classroom=assignment.classroom_id, user=student, role=MembershipRole.STUDENT
+    ).exists():
+        raise ValidationError(
+            {"student": _("%(name)s is not a student of this class.") % {"name": student.name}}
+        )
+    if due_at <= assignment.due_at:
+        raise ValidationError(
+            {"due_at": _("An extension must be later than the class's due date.")}
+        )
+    extension = Extension.objects.filter(assignment=assignment, student=student).first()
+    if extension is None:
+        extension = Extension(assignment=assignment, student=student)
+    extension.due_at = due_at
+    extension.cutoff_at = cutoff_at
+    extension.reason = reason
+    extension.granted_by = by
+    extension.full_clean()
+    extension.save()
+    return extension
+
+
+@transaction.atomic
+def extension_revoke(*, extension: Extension) -> None:
+    """Take an extension back: the class's dates apply to the student again."""
+    extension.delete()
+
+
+# --- Quizzes ------------------------------------------------------------------------------------
+
+
+def _refuse_unless_open(*, assignment: Assignment, student: User, now: datetime) -> None:
+    extension = Extension.objects.filter(assignment=assignment, student=student).first()
+    deadline = deadline_for(assignment=assignment, extension=extension, now=now)
+    if deadline.state == DeadlineState.NOT_OPEN:
+        raise ValidationError(_("This quiz has not opened yet."), code="not_open")
+    if deadline.state == DeadlineState.CLOSED:
+        raise ValidationError(
+            _("This quiz closed at its cut-off; no more attempts are accepted."), code="closed"
+        )
+
+
+@transaction.atomic
+def quiz_attempt_start(*, assignment: Assignment, student: User, now: datetime) -> QuizAttempt:
+    """Start an attempt at a quiz assignment, or resume the one in progress.
+
+    Refused when the quiz is not open, is past its cut-off or every allowed attempt is used.
+    """
+    if assignment.kind != AssignmentKind.QUIZ or assignment.withdrawn_at is not None:
+        raise ValidationError(_("This assignment is not a quiz you can take."), code="not_quiz")
+    # Lock the student's place in the class so two starts at once cannot both count as new.
+    membership = (
+        Membership.objects.select_for_update()
+        .filter(classroom=assignment.classroom_id, user=student, role=MembershipRole.STUDENT)
+        .select_related("classroom")
+        .first()
+    )
+    if membership is None:
+        raise ValidationError(_("Only students of the class take its quizzes."), code="not_student")
+    _ensure_active(membership.classroom)
+    _refuse_unless_open(assignment=assignment, student=student, now=now)
+    attempts = list(QuizAttempt.objects.filter(assignment=assignment, student=student))
+    in_progress = next((a for a in attempts if a.submitted_at is None), None)
+    if in_progress is not None:
+        return in_progress
+    if len(attempts) >= assignment.max_attempts:
+        raise ValidationError(
+            _("You have used all %(count)s of your attempts at this quiz.")
+            % {"count": assignment.max_attempts},
+            code="no_attempts_left",
+        )
+    attempt = QuizAttempt(
+        assignment=assignment,
+        student=student,
+        number=max((a.number for a in attempts), default=0) + 1,
+        started_at=now,
+        max_score=assignment.quiz.questions.count(),
+    )
+    attempt.full_clean()
+    attempt.save()
+    return attempt
+
+
+class AttemptAlreadySubmitted(ValidationError):
+    """The attempt was submitted before (a double click, a second tab): nothing changes."""
+
+
+@transaction.atomic
+def quiz_attempt_submit(
+    *, attempt: QuizAttempt, answers: Mapping[int, int], now: datetime
+) -> QuizAttempt:
+    """Mark an attempt: one mark for each question answered with a correct choice.
+
+    ``answers`` maps question id to choice id and must answer every question of the quiz. An
+    attempt is submitted once; a second submission is refused and changes nothing.
+    """
+    attempt = (
+        QuizAttempt.objects.select_for_update()
+        .select_related("assignment__classroom", "assignment__quiz")
+        .get(pk=attempt.pk)
+    )
+    if attempt.submitted_at is not None:
+        raise AttemptAlreadySubmitted(
+            _("This attempt was already handed in; its result is below."), code="submitted"
+        )
+    assignment = attempt.assignment
+    if assignment.withdrawn_at is not None:
+        raise ValidationError(_("This quiz has been withdrawn."), code="withdrawn")
+    _ensure_active(assignment.classroom)
+    _refuse_unless_open(assignment=assignment, student=attempt.student, now=now)
+
+    questions = list(assignment.quiz.questions.prefetch_related("choices"))
+    errors = {}
+    chosen = []
+    for question in questions:
+        choice_id = answers.get(question.pk)
+        choice = next((c for c in question.choices.all() if c.pk == choice_id), None)
+        if choice is None:
+            errors[f"question_{question.pk}"] = _("Choose an answer to this question.")
+        else:
+            chosen.append((question, choice))
+    if errors:
+        raise ValidationError(errors, code="incomplete")
+    answer_rows = [
+        QuizAnswer(attempt=attempt, question=question, choice=choice, is_correct=choice.is_correct)
+        for question, choice in chosen
+    ]
+    for answer in answer_rows:
+        # Uniqueness is the database's to enforce; checking it here would cost a query a row.
+        answer.full_clean(validate_unique=False, validate_constraints=False)
+    QuizAnswer.objects.bulk_create(answer_rows)
+    attempt.score = sum(1 for _question, choice in chosen if choice.is_correct)
+    attempt.max_score = len(questions)
+    attempt.submitted_at = now
+    attempt.full_clean()
+    attempt.save()
+    return attempt
