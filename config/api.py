@@ -35,6 +35,7 @@ def exception_handler(exc, context):
 
 v1_urlpatterns = [
     path("", include("accounts.api")),
+    path("", include("courseware.api.urls")),
 ]
 
 urlpatterns = [

@@ -1,7 +1,7 @@
 """Courseware URLs, one module per area, all in the ``courseware`` namespace."""
 
-from courseware.urls import content, teaching
+from courseware.urls import content, submissions, teaching
 
 app_name = "courseware"
 
-urlpatterns = [*teaching.urlpatterns, *content.urlpatterns]
+urlpatterns = [*teaching.urlpatterns, *content.urlpatterns, *submissions.urlpatterns]

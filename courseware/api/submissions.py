@@ -1,0 +1,3 @@
+"""API for essay submissions: draft saves with a revision check, and submitting."""
+
+urlpatterns: list = []

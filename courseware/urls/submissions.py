@@ -1,0 +1,3 @@
+"""Essay writing and submission pages."""
+
+urlpatterns: list = []
