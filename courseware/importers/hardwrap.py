@@ -552,10 +552,7 @@ def _offer_page(line: _Line, tracker: PageTracker, report: Report) -> None:
     label, number, roman = value
     report.drop(line.number, line.raw)
     if not tracker.offer(label, number, roman=roman):
-        report.warn(
-            f"Line {line.number}: dropped the stray number {line.text!r}, which does not fit "
-            f"the page sequence (last page {tracker.current or 'none'})."
-        )
+        report.stray_number(line.number, line.text, last_page=tracker.current)
 
 
 def _note(

@@ -40,6 +40,7 @@ BIBLIOGRAPHY_WORDS = frozenset(
 NOTES_WORDS = frozenset({"NOTES", "ENDNOTES", "FOOTNOTES"})
 TITLE_SMALL_WORDS = frozenset({"a", "an", "and", "as", "at", "by", "for", "in", "of", "on", "or"})
 TITLE_SMALL_WORDS |= {"the", "to", "with"}
+STRAYS_LISTED = 8
 
 
 def collapse_spaces(line: str) -> str:
@@ -206,10 +207,31 @@ class Report:
 
     warnings: list[str] = field(default_factory=list)
     dropped: list[tuple[int, str]] = field(default_factory=list)
+    strays: list[str] = field(default_factory=list)
 
     def warn(self, message: str) -> None:
         """Record a guess or an oddity a teacher may want to check."""
         self.warnings.append(message)
+
+    def stray_number(self, line_number: int, text: str, *, last_page: str | None) -> None:
+        """Record a bare number dropped although it does not fit the page sequence."""
+        self.strays.append(f"line {line_number} {text!r} (after page {last_page or 'none'})")
+
+    def all_warnings(self) -> tuple[str, ...]:
+        """Return the warnings, stray numbers summed up in one (the first few listed)."""
+        if not self.strays:
+            return tuple(self.warnings)
+        shown = "; ".join(self.strays[:STRAYS_LISTED])
+        more = (
+            f"; and {len(self.strays) - STRAYS_LISTED} more"
+            if len(self.strays) > STRAYS_LISTED
+            else ""
+        )
+        summary = (
+            f"Dropped {len(self.strays)} bare number line(s) that do not fit the page sequence "
+            f"(stray OCR digits, not page numbers): {shown}{more}."
+        )
+        return (summary, *self.warnings)
 
     def drop(self, line_number: int, line: str) -> None:
         """Record a source line that will not reach the output."""

@@ -177,7 +177,7 @@ def _assemble(blocks: list[Block], report: Report) -> ParsedReading:
             )
             for note in footnotes
         ),
-        warnings=tuple(report.warnings),
+        warnings=report.all_warnings(),
         dropped_lines=report.dropped_lines(),
     )
 

@@ -91,27 +91,49 @@ def join_lines(left: str, right: str, vocabulary: Vocabulary, *, spaced: bool = 
         return right
     if not right:
         return left
-    head_match = TRAILING_WORD_RE.search(left)
+    joint = _joint(left, right, vocabulary, spaced=spaced)
+    return (left[:-1] if joint == DROP_HYPHEN else left) + (" " if joint == " " else "") + right
+
+
+DROP_HYPHEN = "drop hyphen"
+
+
+def _joint(left: str, right: str, vocabulary: Vocabulary, *, spaced: bool) -> str:
+    """Say how two non-empty lines meet: ``" "``, ``""`` (one word) or ``DROP_HYPHEN``."""
+    head_match = TRAILING_WORD_RE.search(left[-80:])  # a word is never longer than this
     tail_match = LEADING_WORD_RE.match(right)
     if left.endswith("-") and len(left) > 1 and left[-2].isalnum() and right[0].isalnum():
         if head_match and tail_match and right[0].islower():
             head, tail = head_match.group(1), tail_match.group(1)
             if vocabulary.joins_hyphenated(head, tail, spaced=spaced):
-                return left[:-1] + right
+                return DROP_HYPHEN
         # "Anglo-" + "Russian", "1921-" + "1929": the hyphen is part of the text.
-        return left + right
+        return ""
     if head_match and tail_match and not head_match.group(2):
         head, tail = head_match.group(1), tail_match.group(1)
         if tail[0].islower() and vocabulary.joins_unhyphenated(head, tail):
-            return left + right
-    return f"{left} {right}"
+            return ""
+    return " "
 
 
 def reflow(lines: Iterable[tuple[str, bool]], vocabulary: Vocabulary) -> str:
-    """Join trimmed lines into one paragraph; each item is (text, had a space after a hyphen)."""
-    text = ""
+    """Join trimmed lines into one paragraph; each item is (text, had a space after a hyphen).
+
+    Each join looks only at the ends of two neighbouring lines, so a paragraph of any length
+    reflows in linear time.
+    """
+    parts: list[str] = []
+    previous = ""
     spaced = False
     for line, line_spaced in lines:
-        text = join_lines(text, line, vocabulary, spaced=spaced)
-        spaced = line_spaced
-    return text
+        if not line:
+            continue
+        if previous:
+            joint = _joint(previous, line, vocabulary, spaced=spaced)
+            if joint == DROP_HYPHEN:
+                parts[-1] = parts[-1][:-1]
+            elif joint == " ":
+                parts.append(" ")
+        parts.append(line)
+        previous, spaced = line, line_spaced
+    return "".join(parts)

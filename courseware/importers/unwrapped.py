@@ -54,9 +54,7 @@ def parse_unwrapped(raw_lines: list[str], *, report: Report) -> list[Block]:
             label, value, roman = page
             report.drop(number, raw)
             if not tracker.offer(label, value, roman=roman):
-                report.warn(
-                    f"Line {number}: dropped the stray number {text!r} (not a page in sequence)."
-                )
+                report.stray_number(number, text, last_page=tracker.current)
             continue
         tracker.read(len(text))
         bullet = BULLET_RE.match(text)
