@@ -15,6 +15,7 @@ from django.db import transaction
 
 from accounts.models import Role, User
 from accounts.services import user_create
+from courseware.demo_content import demo_course_seed
 from courseware.models import Classroom, Course, MembershipRole
 from courseware.services.teaching import classroom_create, course_create, membership_add
 
@@ -76,6 +77,7 @@ def demo_seed() -> list[DemoLogin]:
     course = Course.objects.filter(slug=course_data["slug"]).first() or course_create(
         title=course_data["title"], slug=course_data["slug"], overview=course_data["overview"]
     )
+    demo_course_seed(course=course)
     for class_data in people["classes"]:
         classroom = Classroom.objects.filter(
             join_code=class_data["join_code"]

@@ -272,9 +272,20 @@ class Footnote(models.Model):
 
 
 class FootnoteMarker(models.Model):
-    """Where a footnote is called from: a character span of a paragraph's text."""
+    """Where a footnote is called from: a character span of a paragraph's text, or of another
+    note's text (an editor's note citing the author's note, as in Cliff's starred notes)."""
 
-    paragraph = models.ForeignKey(Paragraph, on_delete=models.CASCADE, related_name="markers")
+    paragraph = models.ForeignKey(
+        Paragraph, on_delete=models.CASCADE, null=True, blank=True, related_name="markers"
+    )
+    in_footnote = models.ForeignKey(
+        "Footnote",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="inner_markers",
+        verbose_name=_("in footnote"),
+    )
     footnote = models.ForeignKey(Footnote, on_delete=models.CASCADE, related_name="markers")
     start = models.PositiveIntegerField(_("start"))
     end = models.PositiveIntegerField(_("end"))
@@ -282,15 +293,20 @@ class FootnoteMarker(models.Model):
     class Meta:
         verbose_name = _("footnote marker")
         verbose_name_plural = _("footnote markers")
-        ordering = ["paragraph", "start"]
+        ordering = ["paragraph", "in_footnote", "start"]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(end__gt=models.F("start")), name="courseware_marker_span"
             ),
+            models.CheckConstraint(
+                condition=models.Q(paragraph__isnull=False, in_footnote__isnull=True)
+                | models.Q(paragraph__isnull=True, in_footnote__isnull=False),
+                name="courseware_marker_one_place",
+            ),
         ]
 
     def __str__(self) -> str:
-        return f"{self.paragraph} → {self.footnote.label}"
+        return f"{self.paragraph or self.in_footnote} → {self.footnote.label}"
 
 
 class EditorialNote(models.Model):

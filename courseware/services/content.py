@@ -30,6 +30,7 @@ from courseware.models import (
     Choice,
     Course,
     Criterion,
+    DatePrecision,
     EditorialNote,
     EssayPrompt,
     Footnote,
@@ -285,16 +286,21 @@ def _sync_structure(*, reading: Reading, parsed: ParsedReading) -> ReadingImport
         {"order": order, "label": note.label, "text": note.text, "page": note.page or ""}
         for order, note in enumerate(parsed.footnotes, start=1)
     ]
-    new_markers, unlinked = _markers_for(new_footnotes, refs_of_number)
+    refs_by_place = {("p", number): refs for number, refs in refs_of_number.items()}
+    refs_by_place |= {
+        ("n", order): note.note_refs for order, note in enumerate(parsed.footnotes, start=1)
+    }
+    new_markers, unlinked = _markers_for(new_footnotes, refs_by_place)
     old_footnotes = list(
         Footnote.objects.filter(reading=reading).values("order", "label", "text", "page")
     )
     old_markers = sorted(
-        FootnoteMarker.objects.filter(paragraph__reading=reading).values_list(
-            "paragraph__number", "footnote__order", "start", "end"
-        )
+        ("p", number, *rest) if number is not None else ("n", in_order, *rest)
+        for number, in_order, *rest in FootnoteMarker.objects.filter(
+            footnote__reading=reading
+        ).values_list("paragraph__number", "in_footnote__order", "footnote__order", "start", "end")
     )
-    if old_footnotes != new_footnotes or old_markers != sorted(new_markers):
+    if old_footnotes != new_footnotes or old_markers != new_markers:
         Footnote.objects.filter(reading=reading).delete()  # markers go with them
         footnotes = [Footnote(reading=reading, **spec) for spec in new_footnotes]
         for note in footnotes:
@@ -303,12 +309,13 @@ def _sync_structure(*, reading: Reading, parsed: ParsedReading) -> ReadingImport
         footnote_pk = dict(Footnote.objects.filter(reading=reading).values_list("order", "pk"))
         FootnoteMarker.objects.bulk_create(
             FootnoteMarker(
-                paragraph_id=paragraph_pk[number],
+                paragraph_id=paragraph_pk[key] if place == "p" else None,
+                in_footnote_id=footnote_pk[key] if place == "n" else None,
                 footnote_id=footnote_pk[order],
                 start=start,
                 end=end,
             )
-            for number, order, start, end in new_markers
+            for place, key, order, start, end in new_markers
         )
         changed = True
 
@@ -328,8 +335,9 @@ def _sync_structure(*, reading: Reading, parsed: ParsedReading) -> ReadingImport
 
     warnings = list(parsed.warnings)
     warnings += [
-        f"Paragraph {number}: the marker {label!r} matches no footnote; it is left unlinked."
-        for number, label in unlinked
+        f"{'Paragraph' if place == 'p' else 'Footnote'} {key}: the marker {label!r} matches no "
+        "footnote; it is left unlinked."
+        for (place, key), label in unlinked
     ]
     return ReadingImportReport(
         changed=changed,
@@ -346,32 +354,34 @@ def _sync_structure(*, reading: Reading, parsed: ParsedReading) -> ReadingImport
 
 
 def _markers_for(
-    footnotes: list[dict], refs_of_number: dict
-) -> tuple[list[tuple[int, int, int, int]], list[tuple[int, str]]]:
-    """Marker rows (paragraph number, footnote order, start, end) for the parsed note refs.
+    footnotes: list[dict], refs_by_place: dict[tuple[str, int], tuple]
+) -> tuple[list[tuple], list[tuple[tuple[str, int], str]]]:
+    """Marker rows for the parsed note refs, sorted: (place, key, footnote order, start, end).
 
-    The parser makes labels unique within a reading (a thesis whose numbering restarts in each
-    chapter gets labels like ``IV.3``), so a label names one note. Should a label repeat after
-    all, a marker takes the first note with that label that no earlier marker has taken, which
-    follows the source's own order.
+    A place is ``("p", paragraph number)`` or ``("n", footnote order)`` for a marker inside a
+    note. The parser makes labels unique within a reading (a thesis whose numbering restarts
+    in each chapter gets labels like ``IV.3``), so a label names one note. Should a label
+    repeat after all, a marker takes the first note with that label that no earlier marker has
+    taken, which follows the source's own order.
     """
     orders_by_label: dict[str, list[int]] = defaultdict(list)
     for spec in footnotes:
         orders_by_label[spec["label"]].append(spec["order"])
     taken: set[int] = set()
     markers, unlinked = [], []
-    for number in sorted(refs_of_number):
-        for ref in refs_of_number[number]:
+    # Body text first, then the notes: the order in which a reader meets the markers.
+    for place in sorted(refs_by_place, key=lambda place: (place[0] != "p", place[1])):
+        for ref in refs_by_place[place]:
             candidates = orders_by_label.get(ref.label, [])
             order = next((o for o in candidates if o not in taken), None)
             if order is None and candidates:
                 order = candidates[-1]
             if order is None or ref.end <= ref.start:
-                unlinked.append((number, ref.label))
+                unlinked.append((place, ref.label))
                 continue
             taken.add(order)
-            markers.append((number, order, ref.start, ref.end))
-    return markers, unlinked
+            markers.append((*place, order, ref.start, ref.end))
+    return sorted(markers), unlinked
 
 
 @dataclass
@@ -907,6 +917,15 @@ def person_create(
     return row
 
 
+def period_start(day: date, precision: str) -> date:
+    """The first day of the month or year a date stands for, at the given precision."""
+    if precision == DatePrecision.MONTH:
+        return day.replace(day=1)
+    if precision == DatePrecision.YEAR:
+        return day.replace(month=1, day=1)
+    return day
+
+
 @transaction.atomic
 def timeline_event_create(
     *,
@@ -922,12 +941,12 @@ def timeline_event_create(
     A month or a year is stored as its first day, so events sort in time whatever their
     precision.
     """
-    if precision == "month":
-        date = date.replace(day=1)
-    elif precision == "year":
-        date = date.replace(month=1, day=1)
     row = TimelineEvent(
-        course=course, date=date, precision=precision, title=title, description=description
+        course=course,
+        date=period_start(date, precision),
+        precision=precision,
+        title=title,
+        description=description,
     )
     row.full_clean()
     row.save()
