@@ -25,6 +25,7 @@ from courseware.models.content import (
     Unit,
     UnitReading,
 )
+from courseware.models.submissions import Submission, SubmissionStatus, SubmissionVersion
 from courseware.models.teaching import (
     Assignment,
     AssignmentKind,
@@ -66,6 +67,9 @@ __all__ = [
     "Rubric",
     "Section",
     "SectionKind",
+    "Submission",
+    "SubmissionStatus",
+    "SubmissionVersion",
     "Term",
     "TimelineEvent",
     "Unit",
