@@ -226,8 +226,9 @@ def assignments_for_classroom(*, classroom: Classroom) -> QuerySet[Assignment]:
     Each carries ``done_count``: the class's students who have finished it (read the reading,
     completed the quiz; essays count once submissions exist).
     """
+    # Nested one level deeper than the assignment, so the class is the outer query's outer.
     class_students = Membership.objects.filter(
-        classroom=OuterRef("classroom"), role=MembershipRole.STUDENT
+        classroom=OuterRef(OuterRef("classroom")), role=MembershipRole.STUDENT
     ).values("user_id")
     readers = (
         ReadingProgress.objects.filter(

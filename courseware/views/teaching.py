@@ -1,15 +1,42 @@
-"""Courseware pages: the landing page, each person's dashboard and class pages."""
+"""Teaching pages: dashboards, classes, enrolment, assignments, extensions and quizzes.
 
+Each view parses its input, checks a capability from ``courseware.permissions``, calls one
+service and responds. An object the user may not see is a 404 (the selectors' ``*_get_for``);
+a member of a class asking for what only its teachers may do is a 403.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import render
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import NoReverseMatch
+from django.utils import dateformat, timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
+from accounts.models import User
 from courseware import permissions
-from courseware.models import MembershipRole
-from courseware.selectors.teaching import (
-    classroom_get_for,
-    classroom_roles_for,
-    classrooms_for_user,
+from courseware.enrolment import plan_enrolment
+from courseware.forms_teaching import (
+    AssignmentForm,
+    ClassroomCreateForm,
+    EnrolmentConfirmForm,
+    EnrolmentUploadForm,
+    ExtensionForm,
+    JoinForm,
+    QuizAttemptForm,
+    TeacherAddForm,
 )
+from courseware.models import Assignment, AssignmentKind, Membership, MembershipRole
+from courseware.selectors import teaching as selectors
+from courseware.selectors.teaching import Bucket
+from courseware.services import teaching as services
+from courseware.timing import deadline_for
 
 
 def home(request):
@@ -17,34 +44,682 @@ def home(request):
     return render(request, "courseware/home.html")
 
 
-@login_required
-def dashboard(request):
-    """The signed-in person's classes: taught ones for teachers, enrolled ones for students."""
-    classrooms = list(classrooms_for_user(user=request.user))
-    roles = classroom_roles_for(user=request.user, classrooms=classrooms)
+def _refusal_on_form(form, error: ValidationError) -> None:
+    """Put a service's refusal on the form: field errors on their fields, the rest on top."""
+    if hasattr(error, "error_dict"):
+        for name, errors in error.error_dict.items():
+            form.add_error(name if name in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
+def _target_url(assignment: Assignment) -> str:
+    """Where what is set can be read: the reading or prompt page, once those pages exist."""
+    if assignment.kind == AssignmentKind.QUIZ:
+        return assignment.get_absolute_url()
+    try:
+        return assignment.target.get_absolute_url()
+    except NoReverseMatch:
+        return ""
+
+
+def _local_minute(moment: datetime) -> datetime:
+    return timezone.localtime(moment).replace(second=0, microsecond=0)
+
+
+# --- Dashboards ---------------------------------------------------------------------------------
+
+STUDENT_SECTIONS = [
+    (Bucket.OVERDUE, _("Overdue"), _("Nothing overdue.")),
+    (Bucket.DUE_SOON, _("Due in the next 3 days"), _("Nothing due in the next three days.")),
+    (Bucket.TO_DO, _("To do"), _("Nothing else to do yet.")),
+    (
+        Bucket.DONE,
+        _("Done"),
+        _("Nothing done yet: readings you mark read and quizzes you take appear here."),
+    ),
+]
+
+
+def _render_dashboard(request, *, join_form: JoinForm | None = None, status: int = 200):
+    user = request.user
+    now = timezone.now()
+    classrooms = list(selectors.classrooms_for_user(user=user))
+    roles = selectors.classroom_roles_for(user=user, classrooms=classrooms)
     for classroom in classrooms:
         role = roles.get(classroom.pk)
         classroom.my_role_label = MembershipRole(role).label if role else ""
-    return render(request, "courseware/dashboard.html", {"classrooms": classrooms})
+    context = {"classrooms": classrooms, "now": now}
+    if permissions.can_join_classroom(user):
+        buckets = selectors.student_dashboard(student=user, now=now)
+        for items in buckets.values():
+            for work in items:
+                work.target_url = _target_url(work.assignment)
+        context["join_form"] = join_form or JoinForm()
+        context["sections"] = [
+            {"id": bucket.value, "title": title, "empty": empty, "items": buckets[bucket]}
+            for bucket, title, empty in STUDENT_SECTIONS
+        ]
+        context["closed"] = buckets[Bucket.CLOSED]
+    if permissions.can_create_classroom(user):
+        context["can_create_classroom"] = True
+        context["archived_classrooms"] = list(
+            selectors.classrooms_for_user(user=user, archived=True)
+        )
+    return render(request, "courseware/teaching/dashboard.html", context, status=status)
+
+
+@login_required
+def dashboard(request):
+    """A student's work by what needs doing next; a teacher's classes; every class for an admin."""
+    return _render_dashboard(request)
+
+
+@login_required
+@require_POST
+def classroom_join(request):
+    """Join a class with its join code."""
+    if not permissions.can_join_classroom(request.user):
+        raise PermissionDenied
+    form = JoinForm(request.POST)
+    form.is_valid()  # the code is free text; the service decides what it means
+    try:
+        membership, joined = services.classroom_join(
+            user=request.user, code=form.cleaned_data.get("code", "")
+        )
+    except ValidationError as error:
+        _refusal_on_form(form, error)
+        return _render_dashboard(request, join_form=form, status=400)
+    name = membership.classroom.name
+    if joined:
+        messages.success(request, _("You have joined %(name)s.") % {"name": name})
+    else:
+        messages.info(request, _("You are already in %(name)s.") % {"name": name})
+    return redirect(membership.classroom)
+
+
+# --- Classes ------------------------------------------------------------------------------------
+
+
+@login_required
+def classroom_create(request):
+    """A school admin creates a class and names its teachers."""
+    if not permissions.can_create_classroom(request.user):
+        raise PermissionDenied
+    form = ClassroomCreateForm(request.POST or None, initial={"year": timezone.localdate().year})
+    if request.method == "POST" and form.is_valid():
+        try:
+            classroom = services.classroom_create(**form.cleaned_data)
+        except ValidationError as error:
+            _refusal_on_form(form, error)
+        else:
+            messages.success(
+                request,
+                _("%(name)s is ready. Its join code is %(code)s.")
+                % {"name": classroom.name, "code": classroom.join_code},
+            )
+            return redirect(classroom)
+    status = 400 if form.is_bound else 200
+    return render(request, "courseware/teaching/classroom_form.html", {"form": form}, status=status)
+
+
+def _assignment_rows(classroom, *, now: datetime) -> list[Assignment]:
+    assignments = list(selectors.assignments_for_classroom(classroom=classroom))
+    for assignment in assignments:
+        assignment.deadline = deadline_for(assignment=assignment, extension=None, now=now)
+        assignment.target_url = _target_url(assignment)
+        assignment.done_count = {
+            AssignmentKind.READING: assignment.read_count,
+            AssignmentKind.QUIZ: assignment.quiz_done_count,
+        }.get(assignment.kind)
+    return assignments
+
+
+def _render_classroom(request, classroom, *, teacher_form=None, status=200):
+    user = request.user
+    now = timezone.now()
+    can_manage = permissions.can_manage_classroom(user, classroom)
+    teachers, students = selectors.classroom_members(classroom=classroom)
+    context = {
+        "classroom": classroom,
+        "teachers": teachers,
+        "can_manage": can_manage,
+        "now": now,
+    }
+    if can_manage:
+        can_assign_teachers = permissions.can_assign_teachers(user, classroom)
+        context.update(
+            students=students,
+            assignments=_assignment_rows(classroom, now=now),
+            kinds=AssignmentKind.choices,
+            can_edit=not classroom.is_archived,
+            can_assign_teachers=can_assign_teachers and not classroom.is_archived,
+            can_enrol=permissions.can_enrol_students(user, classroom) and not classroom.is_archived,
+            can_archive=permissions.can_archive_classroom(user, classroom),
+        )
+        if context["can_assign_teachers"]:
+            context["teacher_form"] = teacher_form or TeacherAddForm(
+                teachers=selectors.teachers_available(classroom=classroom)
+            )
+    else:
+        work = selectors.student_work_for(student=user, now=now, classroom=classroom)
+        for item in work:
+            item.target_url = _target_url(item.assignment)
+        context["work"] = work
+    return render(request, "courseware/teaching/classroom_detail.html", context, status=status)
 
 
 @login_required
 def classroom_detail(request, pk: int):
-    """A class page: its course and teachers; its teachers also see the roster and join code."""
-    classroom = classroom_get_for(user=request.user, pk=pk)
-    memberships = classroom.memberships.select_related("user").order_by("role", "user__username")
-    can_manage = permissions.can_manage_classroom(request.user, classroom)
+    """A class page: its teachers and, for them, the join code, assignments and roster; for a
+    student, their work in the class."""
+    classroom = selectors.classroom_get_for(user=request.user, pk=pk)
+    return _render_classroom(request, classroom)
+
+
+def _managed_classroom(request, pk: int, capability=permissions.can_manage_classroom):
+    """The class, if the user may see it (else 404) and has the capability (else 403)."""
+    classroom = selectors.classroom_get_for(user=request.user, pk=pk)
+    if not capability(request.user, classroom):
+        raise PermissionDenied
+    return classroom
+
+
+@login_required
+def classroom_roster(request, pk: int):
+    """The class's students with what each has done of its work."""
+    classroom = _managed_classroom(request, pk, permissions.can_view_roster)
+    roster = selectors.classroom_roster(classroom=classroom)
     return render(
         request,
-        "courseware/classroom_detail.html",
+        "courseware/teaching/roster.html",
         {
             "classroom": classroom,
-            "teachers": [m.user for m in memberships if m.role == MembershipRole.TEACHER],
-            "students": (
-                [m.user for m in memberships if m.role == MembershipRole.STUDENT]
-                if can_manage
-                else []
-            ),
-            "can_manage": can_manage,
+            "roster": roster,
+            "can_enrol": permissions.can_enrol_students(request.user, classroom)
+            and not classroom.is_archived,
         },
     )
+
+
+def _post_and_return(request, classroom, action, success: str):
+    """Run a one-click service on the class and return to its page with what happened."""
+    try:
+        action()
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, success)
+    return redirect(classroom)
+
+
+@login_required
+@require_POST
+def classroom_archive(request, pk: int):
+    classroom = _managed_classroom(request, pk, permissions.can_archive_classroom)
+    return _post_and_return(
+        request,
+        classroom,
+        lambda: services.classroom_archive(classroom=classroom, now=timezone.now()),
+        _("%(name)s is archived. Its work is kept; restore it at any time.")
+        % {"name": classroom.name},
+    )
+
+
+@login_required
+@require_POST
+def classroom_restore(request, pk: int):
+    classroom = _managed_classroom(request, pk, permissions.can_archive_classroom)
+    return _post_and_return(
+        request,
+        classroom,
+        lambda: services.classroom_restore(classroom=classroom),
+        _("%(name)s is restored.") % {"name": classroom.name},
+    )
+
+
+@login_required
+@require_POST
+def classroom_join_code_regenerate(request, pk: int):
+    classroom = _managed_classroom(request, pk)
+    return _post_and_return(
+        request,
+        classroom,
+        lambda: services.classroom_join_code_regenerate(classroom=classroom, now=timezone.now()),
+        _("The class has a new join code; the old one no longer works."),
+    )
+
+
+@login_required
+@require_POST
+def classroom_join_code_enable(request, pk: int):
+    classroom = _managed_classroom(request, pk)
+    return _post_and_return(
+        request,
+        classroom,
+        lambda: services.classroom_join_code_set_enabled(classroom=classroom, enabled=True),
+        _("Students can join with the code again."),
+    )
+
+
+@login_required
+@require_POST
+def classroom_join_code_disable(request, pk: int):
+    classroom = _managed_classroom(request, pk)
+    return _post_and_return(
+        request,
+        classroom,
+        lambda: services.classroom_join_code_set_enabled(classroom=classroom, enabled=False),
+        _("Joining by code is switched off. Students already in the class stay."),
+    )
+
+
+@login_required
+@require_POST
+def classroom_teacher_add(request, pk: int):
+    """A school admin adds a teacher (or co-teacher) to the class."""
+    classroom = _managed_classroom(request, pk, permissions.can_assign_teachers)
+    form = TeacherAddForm(request.POST, teachers=selectors.teachers_available(classroom=classroom))
+    if form.is_valid():
+        teacher = form.cleaned_data["teacher"]
+        try:
+            services.classroom_teacher_add(classroom=classroom, teacher=teacher)
+        except ValidationError as error:
+            _refusal_on_form(form, error)
+        else:
+            messages.success(
+                request, _("%(name)s now teaches this class.") % {"name": teacher.name}
+            )
+            return redirect(classroom)
+    return _render_classroom(request, classroom, teacher_form=form, status=400)
+
+
+@login_required
+@require_POST
+def classroom_teacher_remove(request, pk: int, user_pk: int):
+    """A school admin takes a teacher off the class."""
+    classroom = _managed_classroom(request, pk, permissions.can_assign_teachers)
+    membership = get_object_or_404(
+        Membership.objects.select_related("user"),
+        classroom=classroom,
+        user_id=user_pk,
+        role=MembershipRole.TEACHER,
+    )
+    return _post_and_return(
+        request,
+        classroom,
+        lambda: services.classroom_teacher_remove(classroom=classroom, teacher=membership.user),
+        _("%(name)s no longer teaches this class.") % {"name": membership.user.name},
+    )
+
+
+# --- Bulk enrolment -----------------------------------------------------------------------------
+
+
+@login_required
+def classroom_enrol(request, pk: int):
+    """Enrol students from a CSV: upload, preview every row, then confirm to import them all."""
+    classroom = _managed_classroom(request, pk, permissions.can_enrol_students)
+    template = "courseware/teaching/enrol.html"
+    context = {"classroom": classroom, "upload_form": EnrolmentUploadForm()}
+    if request.method != "POST":
+        return render(request, template, context)
+
+    if "payload" in request.POST:
+        confirm = EnrolmentConfirmForm(request.POST)
+        if not confirm.is_valid():
+            context["confirm_errors"] = confirm.errors["payload"]
+            return render(request, template, context, status=400)
+        try:
+            result = services.classroom_enrol_csv(
+                classroom=classroom, text=confirm.cleaned_data["payload"]
+            )
+        except services.EnrolmentRejected as rejected:
+            context["plan"] = rejected.plan
+            return render(request, template, context, status=400)
+        except ValidationError as error:
+            context["confirm_errors"] = error.messages
+            return render(request, template, context, status=400)
+        messages.success(
+            request,
+            _(
+                "Imported: %(enrolled)s enrolled (%(created)s new accounts); %(already)s were "
+                "already in the class."
+            )
+            % {
+                "enrolled": result.enrolled,
+                "created": result.created,
+                "already": result.already_enrolled,
+            },
+        )
+        return redirect("courseware:classroom-roster", pk=classroom.pk)
+
+    upload = EnrolmentUploadForm(request.POST, request.FILES)
+    context["upload_form"] = upload
+    if not upload.is_valid():
+        return render(request, template, context, status=400)
+    text = upload.cleaned_data["file"]
+    plan = plan_enrolment(classroom=classroom, text=text)
+    context["plan"] = plan
+    if not plan.is_valid:
+        return render(request, template, context, status=400)
+    context["confirm_form"] = EnrolmentConfirmForm(
+        initial={"payload": EnrolmentConfirmForm.sign(text)}
+    )
+    return render(request, template, context)
+
+
+# --- Assignments --------------------------------------------------------------------------------
+
+
+@login_required
+def assignment_create(request, pk: int, kind: str):
+    """Set a reading, an essay prompt or a quiz for the class, with its dates and rules."""
+    classroom = _managed_classroom(request, pk, permissions.can_set_work)
+    if kind not in AssignmentKind.values:
+        raise Http404
+    now = _local_minute(timezone.now())
+    form = AssignmentForm(
+        request.POST or None,
+        kind=kind,
+        course=classroom.course,
+        initial={"opens_at": now, "due_at": now + timedelta(days=7)},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            assignment = services.assignment_create(
+                classroom=classroom, kind=kind, by=request.user, **form.service_kwargs()
+            )
+        except ValidationError as error:
+            _refusal_on_form(form, error)
+        else:
+            messages.success(
+                request,
+                _("“%(title)s” is set for %(name)s.")
+                % {"title": assignment.title, "name": classroom.name},
+            )
+            return redirect(classroom)
+    return render(
+        request,
+        "courseware/teaching/assignment_form.html",
+        {
+            "classroom": classroom,
+            "form": form,
+            "kind_label": AssignmentKind(kind).label,
+            "assignment": None,
+        },
+        status=400 if form.is_bound else 200,
+    )
+
+
+def _managed_assignment(request, pk: int) -> Assignment:
+    assignment = selectors.assignment_get_for(user=request.user, pk=pk, now=timezone.now())
+    if not permissions.can_set_work(request.user, assignment.classroom):
+        raise PermissionDenied
+    return assignment
+
+
+@login_required
+def assignment_edit(request, pk: int):
+    """Change an assignment; once students have work on it, what is set stays as it is."""
+    assignment = _managed_assignment(request, pk)
+    initial = {
+        name: getattr(assignment, name)
+        for name in (
+            "title",
+            "instructions",
+            "opens_at",
+            "due_at",
+            "cutoff_at",
+            "late_penalty_percent_per_day",
+            "late_penalty_floor_percent",
+            "allow_resubmission",
+            "anonymous_marking",
+            "max_attempts",
+        )
+    }
+    initial["target"] = assignment.target
+    form = AssignmentForm(
+        request.POST or None,
+        kind=assignment.kind,
+        course=assignment.classroom.course,
+        initial=initial,
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.assignment_update(assignment=assignment, **form.service_kwargs())
+        except ValidationError as error:
+            _refusal_on_form(form, error)
+        else:
+            messages.success(request, _("The assignment is updated."))
+            return redirect(assignment)
+    return render(
+        request,
+        "courseware/teaching/assignment_form.html",
+        {
+            "classroom": assignment.classroom,
+            "form": form,
+            "kind_label": assignment.get_kind_display(),
+            "assignment": assignment,
+            "has_work": selectors.assignment_has_student_work(assignment=assignment),
+        },
+        status=400 if form.is_bound else 200,
+    )
+
+
+def _render_assignment(request, assignment: Assignment, *, extension_form=None, status=200):
+    user = request.user
+    now = timezone.now()
+    classroom = assignment.classroom
+    context = {
+        "assignment": assignment,
+        "classroom": classroom,
+        "target_url": _target_url(assignment),
+        "now": now,
+    }
+    if permissions.can_set_work(user, classroom):
+        progress = selectors.assignment_progress(assignment=assignment, now=now)
+        context.update(
+            can_set_work=True,
+            can_edit=not classroom.is_archived,
+            deadline=deadline_for(assignment=assignment, extension=None, now=now),
+            progress=progress,
+            has_work=selectors.assignment_has_student_work(assignment=assignment),
+            extension_form=extension_form
+            or ExtensionForm(
+                students=_students_queryset(assignment),
+                initial={"due_at": _local_minute(assignment.due_at) + timedelta(days=2)},
+            ),
+        )
+    else:
+        work = selectors.student_work_on(student=user, assignment=assignment, now=now)
+        context["work"] = work
+        context["deadline"] = work.deadline
+        context["can_take_quiz"] = assignment.kind == AssignmentKind.QUIZ and (
+            permissions.can_take_quiz(user, classroom)
+        )
+    return render(request, "courseware/teaching/assignment_detail.html", context, status=status)
+
+
+def _students_queryset(assignment: Assignment):
+    return User.objects.filter(
+        memberships__classroom=assignment.classroom_id,
+        memberships__role=MembershipRole.STUDENT,
+    ).order_by("last_name", "first_name", "username")
+
+
+@login_required
+def assignment_detail(request, pk: int):
+    """An assignment: for teachers, every student's progress and extensions; for a student,
+    their dates, status and (for a quiz) attempts."""
+    assignment = selectors.assignment_get_for(user=request.user, pk=pk, now=timezone.now())
+    return _render_assignment(request, assignment)
+
+
+@login_required
+@require_POST
+def assignment_withdraw(request, pk: int):
+    """Hide an assignment from students, keeping their work."""
+    assignment = _managed_assignment(request, pk)
+    try:
+        services.assignment_withdraw(assignment=assignment, now=timezone.now())
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(
+            request,
+            _("Withdrawn: students no longer see it. Their work is kept; restore it at any time."),
+        )
+    return redirect(assignment)
+
+
+@login_required
+@require_POST
+def assignment_restore(request, pk: int):
+    """Give students back a withdrawn assignment, with their work on it."""
+    assignment = _managed_assignment(request, pk)
+    try:
+        services.assignment_restore(assignment=assignment)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Restored: students see it again, with their work."))
+    return redirect(assignment)
+
+
+@login_required
+@require_POST
+def extension_grant(request, pk: int):
+    """Give one student later dates for this assignment."""
+    assignment = _managed_assignment(request, pk)
+    form = ExtensionForm(request.POST, students=_students_queryset(assignment))
+    if form.is_valid():
+        try:
+            extension = services.extension_grant(
+                assignment=assignment, by=request.user, **form.cleaned_data
+            )
+        except ValidationError as error:
+            _refusal_on_form(form, error)
+        else:
+            messages.success(
+                request,
+                _("%(name)s has an extension to %(due)s.")
+                % {
+                    "name": extension.student.name,
+                    "due": dateformat.format(
+                        timezone.localtime(extension.due_at), "D j M Y, g:i a"
+                    ),
+                },
+            )
+            return redirect(assignment)
+    return _render_assignment(request, assignment, extension_form=form, status=400)
+
+
+@login_required
+@require_POST
+def extension_revoke(request, pk: int, extension_pk: int):
+    """Take an extension back."""
+    assignment = _managed_assignment(request, pk)
+    extension = get_object_or_404(assignment.extensions.select_related("student"), pk=extension_pk)
+    services.extension_revoke(extension=extension)
+    messages.success(
+        request, _("%(name)s's extension is revoked.") % {"name": extension.student.name}
+    )
+    return redirect(assignment)
+
+
+# --- Quizzes ------------------------------------------------------------------------------------
+
+
+@login_required
+@require_POST
+def quiz_start(request, pk: int):
+    """Start (or resume) an attempt at a quiz assignment."""
+    assignment = selectors.assignment_get_for(user=request.user, pk=pk, now=timezone.now())
+    if not permissions.can_take_quiz(request.user, assignment.classroom):
+        raise PermissionDenied
+    try:
+        attempt = services.quiz_attempt_start(
+            assignment=assignment, student=request.user, now=timezone.now()
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect(assignment)
+    return redirect("courseware:quiz-attempt", pk=attempt.pk)
+
+
+@login_required
+def quiz_attempt(request, pk: int):
+    """Take a quiz attempt, or see its result once handed in."""
+    attempt = selectors.quiz_attempt_get_for(user=request.user, pk=pk)
+    assignment = attempt.assignment
+    questions = selectors.quiz_questions(quiz=assignment.quiz)
+    is_owner = attempt.student_id == request.user.pk
+    context = {"attempt": attempt, "assignment": assignment, "classroom": assignment.classroom}
+
+    if attempt.submitted_at is None:
+        if not is_owner:
+            if request.method == "POST":
+                raise PermissionDenied
+            return render(
+                request, "courseware/teaching/quiz_result.html", {**context, "in_progress": True}
+            )
+        form = QuizAttemptForm(request.POST or None, questions=questions)
+        if request.method == "POST" and form.is_valid():
+            try:
+                services.quiz_attempt_submit(
+                    attempt=attempt, answers=form.answers(), now=timezone.now()
+                )
+            except services.AttemptAlreadySubmitted as error:
+                messages.info(request, " ".join(error.messages))
+                return redirect("courseware:quiz-attempt", pk=attempt.pk)
+            except ValidationError as error:
+                _refusal_on_form(form, error)
+            else:
+                return redirect("courseware:quiz-attempt", pk=attempt.pk)
+        return render(
+            request,
+            "courseware/teaching/quiz_take.html",
+            {**context, "form": form, "questions": questions},
+            status=400 if form.is_bound else 200,
+        )
+
+    if request.method == "POST":
+        # A second click on "Hand in", or the form sent again from another tab.
+        messages.info(request, _("This attempt was already handed in; its result is below."))
+        return redirect("courseware:quiz-attempt", pk=attempt.pk)
+    answers = selectors.quiz_attempt_answers(attempt=attempt)
+    work = (
+        selectors.student_work_on(student=request.user, assignment=assignment, now=timezone.now())
+        if is_owner
+        else None
+    )
+    # Correct answers are revealed once the student cannot try again: no spoilers for a retry.
+    reveal = not is_owner or not work.can_attempt
+    results = []
+    for question in questions:
+        answer = answers.get(question.pk)
+        correct = next((c for c in question.choices.all() if c.is_correct), None)
+        results.append(
+            {
+                "question": question,
+                "answer": answer,
+                "correct_choice": correct,
+                "evidence_url": _evidence_url(question),
+            }
+        )
+    return render(
+        request,
+        "courseware/teaching/quiz_result.html",
+        {**context, "results": results, "reveal": reveal, "work": work},
+    )
+
+
+def _evidence_url(question) -> str:
+    if question.evidence is None:
+        return ""
+    try:
+        return question.evidence.get_absolute_url()
+    except NoReverseMatch:
+        return ""
