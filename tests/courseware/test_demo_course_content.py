@@ -412,3 +412,15 @@ def test_the_correct_choice_is_not_always_in_the_same_place():
             for question in quiz["questions"]
         }
         assert len(places) >= 3, quiz["slug"]
+
+
+def test_the_correct_choice_is_not_given_away_by_its_length():
+    """A right answer much longer than every wrong one can be guessed without reading."""
+    giveaways = []
+    for quiz in course()["quizzes"]:
+        for number, question in enumerate(quiz["questions"], start=1):
+            right = [len(c["text"]) for c in question["choices"] if c["correct"]]
+            wrong = [len(c["text"]) for c in question["choices"] if not c["correct"]]
+            if right and wrong and right[0] > 1.5 * max(wrong):
+                giveaways.append((quiz["slug"], number))
+    assert giveaways == []
