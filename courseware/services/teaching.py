@@ -200,6 +200,13 @@ def classroom_teacher_remove(*, classroom: Classroom, teacher: User) -> None:
     ).delete()
 
 
+@transaction.atomic
+def membership_remove(*, membership: Membership) -> None:
+    """Take a person out of a class. Their work stays: quiz attempts, extensions and essays
+    belong to the assignment and the student, not to the membership, and return if they rejoin."""
+    membership.delete()
+
+
 def _join_refused(message: str, code: str) -> ValidationError:
     return ValidationError({"code": ValidationError(message, code=code)})
 
