@@ -215,6 +215,33 @@ def rubric_list_for(*, user: User | AnonymousUser) -> QuerySet[Rubric]:
     )
 
 
+@dataclass
+class RubricTable:
+    """A rubric laid out as a table: one row per criterion, one column per level.
+
+    ``headings`` are the level titles when every criterion has the same ones (Band 5 … Band 1),
+    else empty; a criterion with fewer levels than the widest is padded with ``None``.
+    """
+
+    rows: list[tuple[Criterion, list]]
+    headings: list[str]
+    width: int
+
+
+def rubric_table(*, rubric: Rubric) -> RubricTable:
+    """The table of a rubric fetched by ``rubric_get_for`` (criteria and levels prefetched)."""
+    criteria = [(criterion, list(criterion.levels.all())) for criterion in rubric.criteria.all()]
+    width = max((len(levels) for _, levels in criteria), default=0)
+    titles = {tuple(level.title for level in levels) for _, levels in criteria}
+    return RubricTable(
+        rows=[
+            (criterion, levels + [None] * (width - len(levels))) for criterion, levels in criteria
+        ],
+        headings=list(next(iter(titles))) if len(titles) == 1 else [],
+        width=width,
+    )
+
+
 def latest_rubrics() -> QuerySet[Rubric]:
     """Rubrics that have no newer version: the ones a prompt may be given."""
     return Rubric.objects.filter(next_version__isnull=True).order_by("title")
@@ -260,7 +287,8 @@ class MarkerView:
 class NoteView:
     footnote: Footnote
     short_label: str
-    ref_ids: list[str] = field(default_factory=list)
+    ref_ids: list[str] = field(default_factory=list)  # ids of the markers that cite it
+    markers: list[MarkerView] = field(default_factory=list)  # markers inside its text
 
 
 @dataclass
@@ -293,7 +321,7 @@ def short_label(label: str) -> str:
 def reading_page(*, reading: Reading) -> ReadingPage:
     """Everything the reading page draws, in a fixed number of queries whatever its length.
 
-    Each paragraph carries ``markers`` (in text order), ``page_changed`` (its page reference
+    Each paragraph carries ``note_markers`` (in text order), ``page_changed`` (its page reference
     differs from the paragraph before, so the margin shows it) and ``notes_here`` (editorial
     notes on it).
     """
@@ -305,10 +333,12 @@ def reading_page(*, reading: Reading) -> ReadingPage:
     )
     footnotes = list(Footnote.objects.filter(reading=reading).order_by("order"))
     markers = list(
-        FootnoteMarker.objects.filter(paragraph__reading=reading)
+        FootnoteMarker.objects.filter(footnote__reading=reading)
         .annotate(footnote_order=F("footnote__order"), footnote_label=F("footnote__label"))
-        .order_by("paragraph__number", "start")
-        .values("paragraph_id", "start", "end", "footnote_order", "footnote_label")
+        .order_by("footnote__order", "pk")
+        .values(
+            "paragraph_id", "in_footnote_id", "start", "end", "footnote_order", "footnote_label"
+        )
     )
     editorial = list(
         EditorialNote.objects.filter(reading=reading, paragraph__isnull=False).order_by("pk")
@@ -318,23 +348,30 @@ def reading_page(*, reading: Reading) -> ReadingPage:
         note.order: NoteView(footnote=note, short_label=short_label(note.label))
         for note in footnotes
     }
+    note_by_pk = {note.footnote.pk: note for note in notes.values()}
     markers_by_paragraph: dict[int, list[MarkerView]] = {}
     for marker in markers:
-        note = notes.get(marker["footnote_order"])
+        # Ids count the markers citing a note in order: fnref-7, fnref-7-2, ...
+        note = notes[marker["footnote_order"]]
         ref_id = f"fnref-{marker['footnote_order']}"
-        if note is not None:
-            if note.ref_ids:
-                ref_id = f"{ref_id}-{len(note.ref_ids) + 1}"
-            note.ref_ids.append(ref_id)
-        markers_by_paragraph.setdefault(marker["paragraph_id"], []).append(
-            MarkerView(
-                start=marker["start"],
-                end=marker["end"],
-                footnote_order=marker["footnote_order"],
-                short_label=short_label(marker["footnote_label"]),
-                ref_id=ref_id,
-            )
+        if note.ref_ids:
+            ref_id = f"{ref_id}-{len(note.ref_ids) + 1}"
+        note.ref_ids.append(ref_id)
+        view = MarkerView(
+            start=marker["start"],
+            end=marker["end"],
+            footnote_order=marker["footnote_order"],
+            short_label=short_label(marker["footnote_label"]),
+            ref_id=ref_id,
         )
+        if marker["paragraph_id"] is not None:
+            markers_by_paragraph.setdefault(marker["paragraph_id"], []).append(view)
+        else:
+            note_by_pk[marker["in_footnote_id"]].markers.append(view)
+    for paragraph_markers in markers_by_paragraph.values():
+        paragraph_markers.sort(key=lambda view: view.start)
+    for note in notes.values():
+        note.markers.sort(key=lambda view: view.start)
     editorial_by_paragraph: dict[int, list[EditorialNote]] = {}
     for note in editorial:
         editorial_by_paragraph.setdefault(note.paragraph_id, []).append(note)
@@ -342,7 +379,7 @@ def reading_page(*, reading: Reading) -> ReadingPage:
     by_section: dict[int, list[Paragraph]] = {section.pk: [] for section in sections}
     previous_page = ""
     for paragraph in paragraphs:
-        paragraph.markers = markers_by_paragraph.get(paragraph.pk, [])
+        paragraph.note_markers = markers_by_paragraph.get(paragraph.pk, [])
         paragraph.notes_here = editorial_by_paragraph.get(paragraph.pk, [])
         paragraph.page_changed = bool(paragraph.page) and paragraph.page != previous_page
         previous_page = paragraph.page or previous_page

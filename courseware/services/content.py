@@ -286,16 +286,16 @@ def _sync_structure(*, reading: Reading, parsed: ParsedReading) -> ReadingImport
         {"order": order, "label": note.label, "text": note.text, "page": note.page or ""}
         for order, note in enumerate(parsed.footnotes, start=1)
     ]
-    refs_by_place = {("p", number): refs for number, refs in refs_of_number.items()}
+    refs_by_place = {("body", number): refs for number, refs in refs_of_number.items()}
     refs_by_place |= {
-        ("n", order): note.note_refs for order, note in enumerate(parsed.footnotes, start=1)
+        ("note", order): note.note_refs for order, note in enumerate(parsed.footnotes, start=1)
     }
     new_markers, unlinked = _markers_for(new_footnotes, refs_by_place)
     old_footnotes = list(
         Footnote.objects.filter(reading=reading).values("order", "label", "text", "page")
     )
     old_markers = sorted(
-        ("p", number, *rest) if number is not None else ("n", in_order, *rest)
+        ("body", number, *rest) if number is not None else ("note", in_order, *rest)
         for number, in_order, *rest in FootnoteMarker.objects.filter(
             footnote__reading=reading
         ).values_list("paragraph__number", "in_footnote__order", "footnote__order", "start", "end")
@@ -309,8 +309,8 @@ def _sync_structure(*, reading: Reading, parsed: ParsedReading) -> ReadingImport
         footnote_pk = dict(Footnote.objects.filter(reading=reading).values_list("order", "pk"))
         FootnoteMarker.objects.bulk_create(
             FootnoteMarker(
-                paragraph_id=paragraph_pk[key] if place == "p" else None,
-                in_footnote_id=footnote_pk[key] if place == "n" else None,
+                paragraph_id=paragraph_pk[key] if place == "body" else None,
+                in_footnote_id=footnote_pk[key] if place == "note" else None,
                 footnote_id=footnote_pk[order],
                 start=start,
                 end=end,
@@ -335,7 +335,7 @@ def _sync_structure(*, reading: Reading, parsed: ParsedReading) -> ReadingImport
 
     warnings = list(parsed.warnings)
     warnings += [
-        f"{'Paragraph' if place == 'p' else 'Footnote'} {key}: the marker {label!r} matches no "
+        f"{'Paragraph' if place == 'body' else 'Footnote'} {key}: the marker {label!r} matches no "
         "footnote; it is left unlinked."
         for (place, key), label in unlinked
     ]
@@ -358,11 +358,13 @@ def _markers_for(
 ) -> tuple[list[tuple], list[tuple[tuple[str, int], str]]]:
     """Marker rows for the parsed note refs, sorted: (place, key, footnote order, start, end).
 
-    A place is ``("p", paragraph number)`` or ``("n", footnote order)`` for a marker inside a
-    note. The parser makes labels unique within a reading (a thesis whose numbering restarts
-    in each chapter gets labels like ``IV.3``), so a label names one note. Should a label
-    repeat after all, a marker takes the first note with that label that no earlier marker has
-    taken, which follows the source's own order.
+    A place is ``("body", paragraph number)`` or ``("note", footnote order)`` for a marker
+    inside a note; sorted, body markers come first, in reading order.
+
+    The parser makes labels unique within a reading (a thesis whose numbering restarts in each
+    chapter gets labels like ``IV.3``), so a label names one note. Should a label repeat after
+    all, a marker takes the first note with that label that no earlier marker has taken, which
+    follows the source's own order.
     """
     orders_by_label: dict[str, list[int]] = defaultdict(list)
     for spec in footnotes:
@@ -370,7 +372,7 @@ def _markers_for(
     taken: set[int] = set()
     markers, unlinked = [], []
     # Body text first, then the notes: the order in which a reader meets the markers.
-    for place in sorted(refs_by_place, key=lambda place: (place[0] != "p", place[1])):
+    for place in sorted(refs_by_place):
         for ref in refs_by_place[place]:
             candidates = orders_by_label.get(ref.label, [])
             order = next((o for o in candidates if o not in taken), None)
