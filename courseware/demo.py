@@ -16,6 +16,7 @@ from django.db import transaction
 from accounts.models import Role, User
 from accounts.services import user_create
 from courseware.demo_content import demo_course_seed
+from courseware.demo_teaching import demo_assignments_seed
 from courseware.models import Classroom, Course, MembershipRole
 from courseware.services.teaching import classroom_create, course_create, membership_add
 
@@ -92,4 +93,5 @@ def demo_seed() -> list[DemoLogin]:
             membership_add(classroom=classroom, user=users[username], role=MembershipRole.TEACHER)
         for username in class_data["students"]:
             membership_add(classroom=classroom, user=users[username], role=MembershipRole.STUDENT)
+    demo_assignments_seed()
     return logins
