@@ -96,3 +96,39 @@ def can_author_content(user: User | AnonymousUser) -> bool:
 def can_track_reading(user: User | AnonymousUser) -> bool:
     """Students keep reading progress: opened, marked read."""
     return can_study(user)
+
+
+# --- Submissions ---------------------------------------------------------------------------------
+
+if TYPE_CHECKING:
+    from courseware.models import Assignment, Submission
+
+
+def can_write_essay(user: User | AnonymousUser, assignment: Assignment) -> bool:
+    """Students of the class write its essays."""
+    return can_study(user) and _role_in(user, assignment.classroom) == MembershipRole.STUDENT
+
+
+def can_write_submission(user: User | AnonymousUser, submission: Submission) -> bool:
+    """An essay is written, saved and handed in by its own student while they are in the
+    class; nobody else writes in it."""
+    return (
+        user.is_authenticated
+        and submission.student_id == user.pk
+        and can_write_essay(user, submission.assignment)
+    )
+
+
+def can_view_submission(user: User | AnonymousUser, submission: Submission) -> bool:
+    """A submission is seen by its student, the class's teachers and school admins; to anyone
+    else it does not exist (404)."""
+    if not (user.is_authenticated and user.is_active):
+        return False
+    if submission.student_id == user.pk or is_school_admin(user):
+        return True
+    return _role_in(user, submission.assignment.classroom) == MembershipRole.TEACHER
+
+
+def can_read_draft(user: User | AnonymousUser, submission: Submission) -> bool:
+    """A draft is private to its writer until it is handed in; teachers read the versions."""
+    return user.is_authenticated and user.is_active and submission.student_id == user.pk

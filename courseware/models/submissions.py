@@ -107,6 +107,14 @@ class Submission(models.Model):
     def is_submitted(self) -> bool:
         return self.current_version > 0
 
+    @property
+    def is_editable(self) -> bool:
+        """The draft may change before it is handed in, after a teacher asks for a
+        resubmission, and while submitted on an assignment that allows resubmission."""
+        if self.status in (SubmissionStatus.DRAFT, SubmissionStatus.RESUBMISSION_REQUESTED):
+            return True
+        return self.status == SubmissionStatus.SUBMITTED and self.assignment.allow_resubmission
+
 
 class SubmissionVersionQuerySet(models.QuerySet):
     """Versions are appended, never changed: bulk updates and deletes are refused."""

@@ -2,4 +2,5 @@
 
 from tests.factories.content import *  # noqa: F403
 from tests.factories.people import *  # noqa: F403
+from tests.factories.submissions import *  # noqa: F403
 from tests.factories.teaching import *  # noqa: F403
