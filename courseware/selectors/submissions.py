@@ -14,7 +14,6 @@ from typing import TYPE_CHECKING
 
 from django.db.models import Q, QuerySet
 from django.http import Http404
-from django.shortcuts import get_object_or_404
 
 from courseware import permissions
 from courseware.models import (
@@ -34,6 +33,15 @@ if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
 
     from accounts.models import User
+
+def _get_or_404(queryset: QuerySet, **lookup):
+    """The one object matching, or a 404 that says nothing about why: a missing object and a
+    forbidden one must look the same."""
+    found = queryset.filter(**lookup).first()
+    if found is None:
+        raise Http404
+    return found
+
 
 _SUBMISSION_JOINS = (
     "student",
@@ -59,7 +67,7 @@ def essay_assignment_get_for_student(
 ) -> Assignment:
     """An essay assignment the user writes as a student of its class: live and open; 404 for
     anything else, missing or not theirs alike."""
-    assignment = get_object_or_404(
+    assignment = _get_or_404(
         Assignment.objects.select_related("classroom__course", "prompt").filter(
             kind=AssignmentKind.ESSAY, withdrawn_at__isnull=True, opens_at__lte=now
         ),
@@ -83,7 +91,7 @@ def submission_get_for(*, user: User | AnonymousUser, pk: int) -> Submission:
     """A submission the user may see; 404 when missing or not theirs alike."""
     if not user.is_authenticated:
         raise Http404
-    submission = get_object_or_404(Submission.objects.select_related(*_SUBMISSION_JOINS), pk=pk)
+    submission = _get_or_404(Submission.objects.select_related(*_SUBMISSION_JOINS), pk=pk)
     if not permissions.can_view_submission(user, submission):
         raise Http404
     return submission
@@ -96,7 +104,7 @@ def submission_versions(*, submission: Submission) -> list[SubmissionVersion]:
 
 def submission_version_get(*, submission: Submission, number: int) -> SubmissionVersion:
     """One version of a submission the user may already see; 404 if it has no such version."""
-    return get_object_or_404(SubmissionVersion, submission=submission, number=number)
+    return _get_or_404(SubmissionVersion.objects, submission=submission, number=number)
 
 
 def student_extension(*, assignment: Assignment, student: User) -> Extension | None:
@@ -143,7 +151,7 @@ def editor_page(*, submission: Submission, now: datetime) -> EditorPage:
 def reading_for_citing(*, submission: Submission, slug: str) -> tuple[Reading, list[Paragraph]]:
     """A reading the essay may cite, with its paragraphs in order (two queries); 404 for a
     reading it may not cite."""
-    reading = get_object_or_404(
+    reading = _get_or_404(
         citable_readings(assignment=submission.assignment).only(
             "slug", "title", "author", "citation"
         ),

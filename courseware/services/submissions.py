@@ -51,6 +51,9 @@ if TYPE_CHECKING:
 
 MAX_ESSAY_WORDS = 50_000
 MAX_ESSAY_BYTES = 1_000_000  # about 150,000 words of English; a cap on pasted non-text too
+# A submission's assignment and student never change once it exists, so saves do not re-check
+# that they exist (two queries on every autosave). Uniqueness and constraints are the database's.
+FIXED = ["assignment", "student"]
 
 
 class StaleRevision(ValidationError):
@@ -202,7 +205,7 @@ def _write_draft(*, submission: Submission, text: str, revision: int, now: datet
     submission.revision += 1
     submission.draft_saved_at = now
     submission.word_count = count_words(text)
-    submission.full_clean(validate_unique=False, validate_constraints=False)
+    submission.full_clean(exclude=FIXED, validate_unique=False, validate_constraints=False)
     submission.save(update_fields=["draft_text", "revision", "draft_saved_at", "word_count"])
     return True
 
@@ -323,14 +326,14 @@ def submission_submit(
         late_minutes=deadline.minutes_late,
         sha256=hashlib.sha256(text.encode("utf-8")).hexdigest(),
     )
-    version.full_clean(validate_unique=False, validate_constraints=False)
+    version.full_clean(exclude=["submission"], validate_unique=False, validate_constraints=False)
     version.save()
     submission.status = SubmissionStatus.SUBMITTED
     submission.current_version = version.number
     submission.submitted_at = now
     submission.late_minutes = deadline.minutes_late
     submission.honesty_declared_at = now
-    submission.full_clean(validate_unique=False, validate_constraints=False)
+    submission.full_clean(exclude=FIXED, validate_unique=False, validate_constraints=False)
     submission.save(
         update_fields=[
             "status",
@@ -353,7 +356,7 @@ def submission_return(*, submission: Submission) -> Submission:
     if not submission.is_submitted:
         raise _refuse(_("Only a handed-in essay can be returned."), "not_submitted")
     submission.status = SubmissionStatus.RETURNED
-    submission.full_clean(validate_unique=False, validate_constraints=False)
+    submission.full_clean(exclude=FIXED, validate_unique=False, validate_constraints=False)
     submission.save(update_fields=["status"])
     return submission
 
@@ -368,6 +371,6 @@ def submission_request_resubmission(*, submission: Submission) -> Submission:
             _("Only a handed-in essay can be sent back for resubmission."), "not_submitted"
         )
     submission.status = SubmissionStatus.RESUBMISSION_REQUESTED
-    submission.full_clean(validate_unique=False, validate_constraints=False)
+    submission.full_clean(exclude=FIXED, validate_unique=False, validate_constraints=False)
     submission.save(update_fields=["status"])
     return submission
