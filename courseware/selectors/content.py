@@ -15,7 +15,8 @@ from typing import TYPE_CHECKING
 
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank, SearchVector
 from django.db import connection
-from django.db.models import Count, F, Prefetch, Q, QuerySet
+from django.db.models import Count, F, Prefetch, Q, QuerySet, Value
+from django.db.models.functions import Replace
 from django.shortcuts import get_object_or_404
 from django.utils.safestring import SafeString, mark_safe
 
@@ -157,7 +158,9 @@ def unit_get_for(*, user: User | AnonymousUser, course_slug: str, slug: str) -> 
         .select_related("course")
         .prefetch_related(
             _unit_readings(),
-            Prefetch("prompts", queryset=EssayPrompt.objects.order_by("title")),
+            Prefetch(
+                "prompts", queryset=EssayPrompt.objects.select_related("course").order_by("title")
+            ),
             Prefetch(
                 "quizzes",
                 queryset=Quiz.objects.annotate(question_count=Count("questions")).order_by("title"),
@@ -430,6 +433,7 @@ SEARCH_CONFIG = "english"
 # Control characters never occur in imported text, so they can mark a headline's matches
 # before the text is escaped; the marks become <mark> only after escaping.
 MARK_START, MARK_STOP = "\x02", "\x03"
+LT_STAND_IN, GT_STAND_IN = "\x04", "\x05"
 SNIPPET_CHARS = 240
 WORD_RE = re.compile(r"\w+", re.UNICODE)
 
@@ -469,7 +473,13 @@ def paragraph_search(
                 search=vector,
                 rank=SearchRank(vector, search_query),
                 headline=SearchHeadline(
-                    "text",
+                    # PostgreSQL's parser drops anything that looks like an HTML tag from a
+                    # headline; hide angle brackets from it so the snippet keeps every word.
+                    Replace(
+                        Replace("text", Value("<"), Value(LT_STAND_IN)),
+                        Value(">"),
+                        Value(GT_STAND_IN),
+                    ),
                     search_query,
                     config=SEARCH_CONFIG,
                     start_sel=MARK_START,
@@ -498,6 +508,7 @@ def search_hits(paragraphs, *, query: str) -> list[SearchHit]:
     for paragraph in paragraphs:
         headline = getattr(paragraph, "headline", None)
         if headline is not None:
+            headline = headline.replace(LT_STAND_IN, "<").replace(GT_STAND_IN, ">")
             snippet = _marked(html.escape(headline))
         else:
             snippet = _fallback_snippet(paragraph.text, terms)

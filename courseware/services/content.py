@@ -526,16 +526,18 @@ def editorial_note_add(
 def reading_progress_record_open(
     *, student: User, reading: Reading, now: datetime | None = None
 ) -> ReadingProgress:
-    """Note that a student opened a reading: the first time once, the latest time always."""
+    """Note that a student opened a reading: the first time once, the latest time always.
+
+    This runs on every visit to a reading page, so an existing row is touched with a single
+    UPDATE of its one timestamp; the row was validated when it was created.
+    """
     now = now or timezone.now()
-    progress, _ = ReadingProgress.objects.get_or_create(
+    progress, created = ReadingProgress.objects.get_or_create(
         student=student, reading=reading, defaults={"first_opened_at": now, "last_opened_at": now}
     )
-    if progress.last_opened_at != now:
-        progress.first_opened_at = progress.first_opened_at or now
+    if not created:
+        ReadingProgress.objects.filter(pk=progress.pk).update(last_opened_at=now)
         progress.last_opened_at = now
-        progress.full_clean()
-        progress.save(update_fields=["first_opened_at", "last_opened_at"])
     return progress
 
 
