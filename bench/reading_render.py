@@ -1,0 +1,127 @@
+"""Measure how long the reading page of the whole thesis takes to render.
+
+Usage: ``.venv/bin/python bench/reading_render.py [--runs N]``
+
+Without ``DATABASE_URL`` it builds a throwaway SQLite database in a temporary directory; with
+it, it uses that database (point it at a scratch one: the bench migrates it and adds a reading
+and a student of its own). It imports the thesis (``fixtures/demo_course/readings``), sets it for
+a unit of a course a student is enrolled in, then requests the reading page as that student
+``N`` times after a few warm-up requests, through Django's test client (the whole stack but the
+network). It prints the median, 95th percentile and extremes of the full request, the share spent
+in the selector that gathers the page's rows, the queries per request and the page's size.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+THESIS = REPO_ROOT / "fixtures" / "demo_course" / "readings" / "stalin-trotsky-thesis.txt"
+
+
+def _setup_django() -> str:
+    sys.path.insert(0, str(REPO_ROOT))
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    if "DATABASE_URL" not in os.environ:
+        scratch = Path(tempfile.mkdtemp(prefix="lectern-bench-"))
+        os.environ["DATABASE_URL"] = f"sqlite:///{scratch / 'bench.sqlite3'}"
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+    from django.db import connection
+
+    return connection.vendor
+
+
+def _percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=30, help="timed requests (default 30)")
+    args = parser.parse_args()
+    vendor = _setup_django()
+
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+    from django.urls import reverse
+
+    from accounts.models import Role, User
+    from accounts.services import user_create
+    from courseware.models import Course, MembershipRole, ReadingKind
+    from courseware.selectors.content import reading_page
+    from courseware.services.content import reading_import, unit_create, unit_reading_add
+    from courseware.services.teaching import classroom_create, course_create, membership_add
+
+    reading = reading_import(
+        text=THESIS.read_text(encoding="utf-8"),
+        slug="bench-thesis",
+        title="Thesis (bench)",
+        author="",
+        kind=ReadingKind.SECONDARY,
+        citation="",
+    )
+    student = User.objects.filter(username="bench-student").first() or user_create(
+        username="bench-student",
+        email="bench-student@example.org",
+        password="bench-only-password",  # noqa: S106 - a throwaway account
+        role=Role.STUDENT,
+        display_name="Bench Student",
+    )
+    course = Course.objects.filter(slug="bench-course").first() or course_create(
+        title="Bench course", slug="bench-course"
+    )
+    unit = course.units.filter(slug="bench-unit").first() or unit_create(
+        course=course, slug="bench-unit", title="Bench unit"
+    )
+    unit_reading_add(unit=unit, reading=reading)
+    classroom = course.classrooms.first() or classroom_create(
+        name="Bench class", course=course, year=2026
+    )
+    membership_add(classroom=classroom, user=student, role=MembershipRole.STUDENT)
+
+    client = Client()
+    client.force_login(student)
+    url = reverse("courseware:reading-detail", args=[reading.slug])
+    for _ in range(3):
+        assert client.get(url).status_code == 200
+
+    totals, selector_times = [], []
+    for _ in range(args.runs):
+        started = time.perf_counter()
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(url)
+        totals.append((time.perf_counter() - started) * 1000)
+        assert response.status_code == 200
+        started = time.perf_counter()
+        reading_page(reading=reading)
+        selector_times.append((time.perf_counter() - started) * 1000)
+
+    page = reading_page(reading=reading)
+    print(
+        f"reading page of the thesis on {vendor}: {page.paragraph_count} paragraphs, "
+        f"{len(page.notes)} notes, {len(page.sections)} sections, {reading.word_count:,} words"
+    )
+    print(f"runs             {args.runs}")
+    print(f"median           {statistics.median(totals):7.1f} ms")
+    print(f"p95              {_percentile(totals, 0.95):7.1f} ms")
+    print(f"min / max        {min(totals):7.1f} / {max(totals):.1f} ms")
+    print(f"selector median  {statistics.median(selector_times):7.1f} ms (rows → page objects)")
+    print(f"queries          {len(queries)} per request")
+    print(f"page size        {len(response.content) / 1024:7.1f} KiB of HTML")
+
+
+if __name__ == "__main__":
+    main()
