@@ -24,6 +24,7 @@ from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from markdown_it import MarkdownIt
 from markdown_it.rules_inline import StateInline
@@ -105,8 +106,10 @@ def _passage(text: str) -> str:
 
 
 def _label(paragraph: Paragraph) -> str:
+    """"Tony Cliff, ¶12": the author, else the title up to its first parenthesis, shortened."""
     reading = paragraph.reading
-    return f"{reading.author or reading.title}, ¶{paragraph.number}"
+    name = reading.author or Truncator(reading.title.split(" (")[0]).words(6, truncate=" …")
+    return f"{name}, ¶{paragraph.number}"
 
 
 def _render_citation(self, tokens, idx, options, env) -> str:
