@@ -1,0 +1,124 @@
+"""A student reads: opens a reading, jumps through its contents, follows a note and comes back,
+cites a paragraph and marks the reading read."""
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from courseware.models import Reading, ReadingProgress
+from tests.e2e.conftest import SCREENSHOT_DIR
+
+
+@pytest.fixture
+def screenshot(request):
+    """Save what the reader sees (the viewport), named after the test and a label.
+
+    The shared fixture takes the full page; a whole thesis as one image is tens of megabytes
+    and shows less than the screen the student is actually looking at.
+    """
+    SCREENSHOT_DIR.mkdir(parents=True, exist_ok=True)
+
+    def take(page, label: str):
+        path = SCREENSHOT_DIR / f"{request.node.name}--{label}.png"
+        page.screenshot(path=str(path))
+        return path
+
+    return take
+
+
+def _in_viewport(page, selector: str) -> bool:
+    return page.eval_on_selector(
+        selector,
+        """element => {
+            const box = element.getBoundingClientRect();
+            return box.bottom > 0 && box.top < window.innerHeight;
+        }""",
+    )
+
+
+def test_a_student_reads_a_reading_follows_a_note_and_marks_it_read(
+    page, live_server, demo_school, log_in, screenshot
+):
+    reading = Reading.objects.get(slug="cliff-lessons-of-october")
+    page.context.grant_permissions(["clipboard-read", "clipboard-write"], origin=live_server.url)
+    log_in(page, "ava.chen", "lectern-demo")
+
+    # The student finds the reading in the library and opens it.
+    page.goto(f"{live_server.url}/readings/")
+    page.get_by_role("link", name=reading.title).click()
+    expect(page).to_have_url(f"{live_server.url}{reading.get_absolute_url()}")
+    expect(page.get_by_role("heading", level=1, name=reading.title)).to_be_visible()
+    expect(
+        page.get_by_text(re.compile(r"[\d,]+ words · about \d+ minutes to read"))
+    ).to_be_visible()
+    screenshot(page, "reading-opened")
+
+    # The contents stays beside the text; a section is one click away.
+    section = reading.sections.get(title__contains="Socialism in one country")
+    contents = page.get_by_role("navigation", name="Contents")
+    contents.get_by_role("link", name=section.title).click()
+    expect(page).to_have_url(re.compile(f"#{section.anchor}$"))
+    assert _in_viewport(page, f"#{section.anchor}-title")
+    expect(contents).to_be_in_viewport()
+    screenshot(page, "contents-jump")
+
+    # A note marker in that section leads to its note, and the note leads back.
+    paragraph = reading.paragraphs.filter(section=section, markers__isnull=False).first()
+    marker = page.locator(f"#p-{paragraph.number} sup.note-ref a").first
+    marker_id = marker.evaluate("a => a.parentElement.id")
+    marker.click()
+    note_id = re.search(r"#(fn-\d+)$", page.url).group(1)
+    expect(page.locator(f"#{note_id}")).to_be_in_viewport()
+    screenshot(page, "note-followed")
+    page.locator(f"#{note_id} a.note-back[href='#{marker_id}']").click()
+    expect(page).to_have_url(re.compile(f"#{marker_id}$"))
+    assert _in_viewport(page, f"#{marker_id}")
+    screenshot(page, "back-from-note")
+
+    # Cite copies the paragraph's citation and says so.
+    page.locator(f"#p-{paragraph.number}").hover()
+    page.locator(f"#p-{paragraph.number} .cite-copy").click()
+    citation = f"[[{reading.slug}#p-{paragraph.number}]]"
+    expect(page.locator(".cite-status")).to_contain_text(citation)
+    assert page.evaluate("navigator.clipboard.readText()") == citation
+    screenshot(page, "cited")
+
+    # Marking it read is remembered.
+    page.get_by_role("button", name="Mark as read").first.click()
+    expect(page.get_by_text("You marked this read").first).to_be_visible()
+    progress = ReadingProgress.objects.get(student__username="ava.chen", reading=reading)
+    assert progress.marked_read_at is not None
+    assert progress.first_opened_at is not None
+    page.goto(f"{live_server.url}/readings/")
+    expect(
+        page.locator("article", has_text=reading.title).get_by_text("read", exact=True)
+    ).to_be_visible()
+    screenshot(page, "marked-read")
+
+
+def test_on_a_narrow_screen_the_contents_folds_and_a_cited_paragraph_shows_its_citation(
+    page, live_server, demo_school, log_in, screenshot
+):
+    page.set_viewport_size({"width": 390, "height": 844})
+    reading = Reading.objects.get(slug="stalin-trotsky-thesis")
+    log_in(page, "ava.chen", "lectern-demo")
+    page.goto(f"{live_server.url}{reading.get_absolute_url()}")
+    screenshot(page, "narrow-top")
+
+    folded = page.locator("details.toc-narrow")
+    expect(page.get_by_role("navigation", name="Contents")).to_be_hidden()
+    folded.locator("summary").click()
+    chapter = reading.sections.filter(kind="chapter").order_by("order")[2]
+    folded.get_by_role("link", name=chapter.title).click()
+    expect(page).to_have_url(re.compile(f"#{chapter.anchor}$"))
+    assert _in_viewport(page, f"#{chapter.anchor}-title")
+
+    # A paragraph reached by its number shows the citation to copy, with or without script.
+    first = reading.paragraphs.filter(section=chapter).order_by("number").first()
+    page.locator(f"#p-{first.number} .para-number").click()
+    expect(page.locator(f"#p-{first.number} .cite-text")).to_be_visible()
+    expect(page.locator(f"#p-{first.number} .cite-text")).to_contain_text(
+        f"[[{reading.slug}#p-{first.number}]]"
+    )
+    screenshot(page, "narrow-cited")
