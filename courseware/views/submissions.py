@@ -42,6 +42,11 @@ class EssayForm(forms.Form):
         ),
     )
 
+    def clean_text(self) -> str:
+        # Browsers post a textarea's line breaks as CRLF; the editor's own saves send LF.
+        # Normalised, the same essay posted either way is the same text, not a new revision.
+        return self.cleaned_data["text"].replace("\r\n", "\n")
+
 
 def _render_editor(
     request,

@@ -283,6 +283,10 @@
   document.addEventListener("visibilitychange", function () {
     if (document.visibilityState === "hidden") saveOnLeave();
   });
+  // Back on the page (after logging in again in another tab, say): try what is unsaved again.
+  window.addEventListener("focus", function () {
+    if (isDirty() && !state.saving) save();
+  });
   window.addEventListener("pagehide", saveOnLeave);
 
   // --- Conflicts: two texts, and the writer chooses ---------------------------------------------

@@ -100,6 +100,16 @@ def test_the_form_without_javascript_saves_the_draft(student, essay, school):
     assert Submission.objects.get(pk=submission.pk).draft_text == "Saved by the button."
 
 
+def test_line_breaks_posted_by_a_browser_form_are_the_same_text(student, essay, school):
+    submission = submission_for(essay, school.student, text="First line.\n\nSecond line.")
+    student.post(
+        reverse("courseware:submission-draft-save", args=[submission.pk]),
+        {"text": "First line.\r\n\r\nSecond line.", "revision": 0},
+    )
+    stored = Submission.objects.get(pk=submission.pk)
+    assert (stored.draft_text, stored.revision) == ("First line.\n\nSecond line.", 1)
+
+
 def test_a_stale_form_save_shows_both_texts_and_overwrites_nothing(student, essay, school):
     submission = submission_for(essay, school.student, text="From the other tab.")
     response = student.post(
