@@ -8,7 +8,7 @@ whose course content has not been loaded is skipped.
 from __future__ import annotations
 
 import json
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 from decimal import Decimal
 from pathlib import Path
 
@@ -36,6 +36,12 @@ def _demo_classrooms() -> list[Classroom]:
     return list(Classroom.objects.filter(join_code__in=codes).select_related("course"))
 
 
+def _school_day(now: datetime, days: int, hour: int = 9) -> datetime:
+    """``hour`` o'clock, school time, ``days`` days from today: deadlines as a teacher sets them."""
+    day = timezone.localdate(now) + timedelta(days=days)
+    return timezone.make_aware(datetime.combine(day, time(hour)))
+
+
 def _plans(classroom: Classroom, now: datetime) -> list[dict]:
     course = classroom.course
     readings = assignable_readings(course=course)
@@ -50,8 +56,8 @@ def _plans(classroom: Classroom, now: datetime) -> list[dict]:
                 "target": reading,
                 "instructions": "Read closely and note where Cliff argues from evidence and "
                 "where from conviction. Mark it read when you are done.",
-                "opens_at": now - timedelta(days=2),
-                "due_at": now + timedelta(days=2),
+                "opens_at": _school_day(now, -2),
+                "due_at": _school_day(now, 2),
             }
         )
     if prompt is not None:
@@ -60,9 +66,9 @@ def _plans(classroom: Classroom, now: datetime) -> list[dict]:
                 "kind": AssignmentKind.ESSAY,
                 "target": prompt,
                 "instructions": "Cite at least two of the course readings by paragraph.",
-                "opens_at": now - timedelta(days=1),
-                "due_at": now + timedelta(days=14),
-                "cutoff_at": now + timedelta(days=17),
+                "opens_at": _school_day(now, -1),
+                "due_at": _school_day(now, 14),
+                "cutoff_at": _school_day(now, 17),
                 "late_penalty_percent_per_day": Decimal(5),
                 "late_penalty_floor_percent": Decimal(50),
             }
@@ -73,9 +79,9 @@ def _plans(classroom: Classroom, now: datetime) -> list[dict]:
                 "kind": AssignmentKind.QUIZ,
                 "target": quiz,
                 "instructions": "A quick check before Thursday's discussion. Two attempts.",
-                "opens_at": now - timedelta(days=1),
-                "due_at": now + timedelta(days=5),
-                "cutoff_at": now + timedelta(days=7),
+                "opens_at": _school_day(now, -1),
+                "due_at": _school_day(now, 5),
+                "cutoff_at": _school_day(now, 7),
                 "max_attempts": 2,
             }
         )
@@ -92,8 +98,7 @@ _TARGET_FIELD = {
 @transaction.atomic
 def demo_assignments_seed(*, now: datetime | None = None) -> list[Assignment]:
     """Set the demo work in each demo class that does not have it yet; return what was made."""
-    # Whole minutes, so the dates read cleanly on the pages.
-    now = (now or timezone.now()).replace(second=0, microsecond=0)
+    now = now or timezone.now()
     created = []
     for classroom in _demo_classrooms():
         teacher = (

@@ -54,6 +54,7 @@ class EnrolmentRow:
     first_name: str = ""
     last_name: str = ""
     display_name: str = ""
+    raw: str = ""
     user: User | None = None
     already_enrolled: bool = False
     errors: list[str] = field(default_factory=list)
@@ -203,7 +204,7 @@ def plan_enrolment(*, classroom: Classroom, text: str) -> EnrolmentPlan:
         return plan
 
     for line, record in data:
-        row = EnrolmentRow(line=line)
+        row = EnrolmentRow(line=line, raw=",".join(record))
         if delimiter is not None:
             row.errors.append(
                 _("The values are separated by %(delimiter)s, not commas.")

@@ -75,6 +75,7 @@ class TeacherAddForm(forms.Form):
     def __init__(self, *args, teachers, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["teacher"].queryset = teachers
+        self.fields["teacher"].empty_label = _("Choose a teacher…")
 
 
 class JoinForm(forms.Form):
@@ -228,6 +229,7 @@ class ExtensionForm(forms.Form):
     def __init__(self, *args, students, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["student"].queryset = students
+        self.fields["student"].empty_label = _("Choose a student…")
 
 
 # --- Quizzes -------------------------------------------------------------------------------------

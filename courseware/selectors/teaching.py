@@ -38,6 +38,8 @@ from courseware.models import (
     QuizAttempt,
     Reading,
     ReadingProgress,
+    Submission,
+    SubmissionStatus,
 )
 from courseware.timing import Deadline, DeadlineState, deadline_for
 
@@ -47,9 +49,16 @@ if TYPE_CHECKING:
 DUE_SOON = timedelta(hours=72)
 
 # Related names on Assignment of the models that hold a student's work for it. Editing rules ask
-# ``assignment_has_student_work``, never a model by name, so essay submissions join by adding
-# their related name here ("submissions" is reserved for them).
+# ``assignment_has_student_work``, never a model by name: new kinds of work join by adding their
+# related name here.
 STUDENT_WORK_RELATIONS = ("quiz_attempts", "submissions")
+# An essay counts as handed in from its first submission until a resubmission is asked for.
+HANDED_IN = (SubmissionStatus.SUBMITTED, SubmissionStatus.RETURNED)
+
+
+def by_name(users):
+    """People in the order their names are shown: display name, else full name, else username."""
+    return sorted(users, key=lambda user: (user.name.casefold(), user.username))
 
 
 class SubqueryCount(Subquery):
@@ -107,11 +116,9 @@ def classroom_roles_for(*, user: User, classrooms: list[Classroom]) -> dict[int,
 
 def classroom_members(*, classroom: Classroom) -> tuple[list[User], list[User]]:
     """The class's teachers and students, by name, in one query."""
-    memberships = classroom.memberships.select_related("user").order_by(
-        "user__last_name", "user__first_name", "user__username"
-    )
-    teachers = [m.user for m in memberships if m.role == MembershipRole.TEACHER]
-    students = [m.user for m in memberships if m.role == MembershipRole.STUDENT]
+    memberships = list(classroom.memberships.select_related("user"))
+    teachers = by_name(m.user for m in memberships if m.role == MembershipRole.TEACHER)
+    students = by_name(m.user for m in memberships if m.role == MembershipRole.STUDENT)
     return teachers, students
 
 
@@ -130,6 +137,7 @@ class RosterRow:
     joined_at: datetime
     readings_read: int = 0
     quizzes_done: int = 0
+    essays_handed_in: int = 0
     extensions: int = 0
 
 
@@ -138,20 +146,21 @@ class Roster:
     rows: list[RosterRow]
     reading_count: int
     quiz_count: int
+    essay_count: int
 
 
 def classroom_roster(*, classroom: Classroom) -> Roster:
-    """Each student of the class with what they have done of its live work, in five queries."""
+    """Each student of the class with what they have done of its live work, in six queries."""
     memberships = list(
-        classroom.memberships.filter(role=MembershipRole.STUDENT)
-        .select_related("user")
-        .order_by("user__last_name", "user__first_name", "user__username")
+        classroom.memberships.filter(role=MembershipRole.STUDENT).select_related("user")
     )
+    memberships.sort(key=lambda m: (m.user.name.casefold(), m.user.username))
     assignments = list(
         classroom.assignments.live().values_list("pk", "kind", "reading_id", named=True)
     )
     reading_ids = {a.reading_id for a in assignments if a.kind == AssignmentKind.READING}
     quiz_ids = [a.pk for a in assignments if a.kind == AssignmentKind.QUIZ]
+    essay_ids = [a.pk for a in assignments if a.kind == AssignmentKind.ESSAY]
     students = [m.user_id for m in memberships]
 
     read = dict(
@@ -165,6 +174,14 @@ def classroom_roster(*, classroom: Classroom) -> Roster:
     quizzes = dict(
         QuizAttempt.objects.filter(
             student__in=students, assignment__in=quiz_ids, submitted_at__isnull=False
+        )
+        .values("student")
+        .annotate(n=Count("assignment", distinct=True))
+        .values_list("student", "n")
+    )
+    essays = dict(
+        Submission.objects.filter(
+            student__in=students, assignment__in=essay_ids, status__in=HANDED_IN
         )
         .values("student")
         .annotate(n=Count("assignment", distinct=True))
@@ -186,11 +203,17 @@ def classroom_roster(*, classroom: Classroom) -> Roster:
             joined_at=m.joined_at,
             readings_read=read.get(m.user_id, 0),
             quizzes_done=quizzes.get(m.user_id, 0),
+            essays_handed_in=essays.get(m.user_id, 0),
             extensions=extensions.get(m.user_id, 0),
         )
         for m in memberships
     ]
-    return Roster(rows=rows, reading_count=len(reading_ids), quiz_count=len(quiz_ids))
+    return Roster(
+        rows=rows,
+        reading_count=len(reading_ids),
+        quiz_count=len(quiz_ids),
+        essay_count=len(essay_ids),
+    )
 
 
 # --- Course content a class may be set ---------------------------------------------------------
@@ -223,8 +246,8 @@ _TARGETS = ("classroom", "classroom__course", "reading", "prompt__course", "quiz
 def assignments_for_classroom(*, classroom: Classroom) -> QuerySet[Assignment]:
     """All of a class's assignments for its teachers, withdrawn ones included.
 
-    Each carries ``done_count``: the class's students who have finished it (read the reading,
-    completed the quiz; essays count once submissions exist).
+    Each carries ``read_count``, ``quiz_done_count`` and ``handed_in_count``: how many of the
+    class's students have read the reading, completed the quiz or handed in the essay.
     """
     # Nested one level deeper than the assignment, so the class is the outer query's outer.
     class_students = Membership.objects.filter(
@@ -242,9 +265,16 @@ def assignments_for_classroom(*, classroom: Classroom) -> QuerySet[Assignment]:
         .values("student")
         .distinct()
     )
+    essay_writers = Submission.objects.filter(
+        assignment=OuterRef("pk"), status__in=HANDED_IN
+    ).values("student")
     return (
         classroom.assignments.select_related(*_TARGETS)
-        .annotate(read_count=SubqueryCount(readers), quiz_done_count=SubqueryCount(quiz_takers))
+        .annotate(
+            read_count=SubqueryCount(readers),
+            quiz_done_count=SubqueryCount(quiz_takers),
+            handed_in_count=SubqueryCount(essay_writers),
+        )
         .order_by("withdrawn_at", "due_at", "pk")
     )
 
@@ -295,6 +325,7 @@ class Bucket(StrEnum):
     DUE_SOON = "due_soon"
     TO_DO = "to_do"
     DONE = "done"
+    RETURNED = "returned"
     CLOSED = "closed"
 
 
@@ -308,6 +339,7 @@ class StudentWork:
     now: datetime
     read_at: datetime | None = None
     attempts: list[QuizAttempt] = field(default_factory=list)
+    submission: Submission | None = None
 
     @property
     def submitted_attempts(self) -> list[QuizAttempt]:
@@ -338,10 +370,12 @@ class StudentWork:
             return self.read_at is not None
         if kind == AssignmentKind.QUIZ:
             return bool(self.submitted_attempts)
-        return False  # essays are done once submitted; submissions do not exist yet
+        return self.submission is not None and self.submission.status in HANDED_IN
 
     @property
     def bucket(self) -> Bucket:
+        if self.submission is not None and self.submission.status == SubmissionStatus.RETURNED:
+            return Bucket.RETURNED
         if self.done:
             return Bucket.DONE
         state = self.deadline.state
@@ -357,7 +391,7 @@ class StudentWork:
 def _student_work(
     *, student: User, assignments: QuerySet[Assignment], now: datetime
 ) -> list[StudentWork]:
-    """Each assignment with the student's extension, attempts and reading status, in four
+    """Each assignment with the student's extension, attempts, essay and reading status, in five
     queries whatever the number of assignments."""
     assignments = list(
         assignments.select_related(*_TARGETS).prefetch_related(
@@ -370,6 +404,11 @@ def _student_work(
                 "quiz_attempts",
                 queryset=QuizAttempt.objects.filter(student=student).order_by("number"),
                 to_attr="student_attempts",
+            ),
+            Prefetch(
+                "submissions",
+                queryset=Submission.objects.filter(student=student).defer("draft_text"),
+                to_attr="student_submissions",
             ),
         )
     )
@@ -392,6 +431,7 @@ def _student_work(
                 now=now,
                 read_at=read_at.get(assignment.reading_id),
                 attempts=assignment.student_attempts,
+                submission=next(iter(assignment.student_submissions), None),
             )
         )
     work.sort(key=lambda w: (w.deadline.due_at, w.assignment.pk))
@@ -421,12 +461,14 @@ def student_work_on(*, student: User, assignment: Assignment, now: datetime) -> 
 
 
 def student_dashboard(*, student: User, now: datetime) -> dict[Bucket, list[StudentWork]]:
-    """A student's work grouped: overdue, due soon, to do, done and closed, each by due date."""
+    """A student's work grouped: overdue, due soon, to do, done, returned and closed, each by
+    due date."""
     buckets: dict[Bucket, list[StudentWork]] = {bucket: [] for bucket in Bucket}
     for work in student_work_for(student=student, now=now):
         buckets[work.bucket].append(work)
-    # Done work is most useful newest first.
+    # Finished work is most useful newest first.
     buckets[Bucket.DONE].reverse()
+    buckets[Bucket.RETURNED].reverse()
     return buckets
 
 
@@ -440,6 +482,7 @@ class StudentProgress:
     extension: Extension | None
     read_at: datetime | None = None
     attempts: list[QuizAttempt] = field(default_factory=list)
+    submission: Submission | None = None
 
     @property
     def best_attempt(self) -> QuizAttempt | None:
@@ -450,17 +493,23 @@ class StudentProgress:
 def assignment_progress(*, assignment: Assignment, now: datetime) -> list[StudentProgress]:
     """Every student of the class on this assignment: their dates and what they have done, in
     four queries whatever the class size."""
-    memberships = list(
-        assignment.classroom.memberships.filter(role=MembershipRole.STUDENT)
-        .select_related("user")
-        .order_by("user__last_name", "user__first_name", "user__username")
+    students = by_name(
+        m.user
+        for m in assignment.classroom.memberships.filter(
+            role=MembershipRole.STUDENT
+        ).select_related("user")
     )
-    students = [m.user for m in memberships]
     extensions = {e.student_id: e for e in assignment.extensions.filter(student__in=students)}
     attempts: dict[int, list[QuizAttempt]] = {}
     if assignment.kind == AssignmentKind.QUIZ:
         for attempt in assignment.quiz_attempts.order_by("number"):
             attempts.setdefault(attempt.student_id, []).append(attempt)
+    submissions = {}
+    if assignment.kind == AssignmentKind.ESSAY:
+        submissions = {
+            s.student_id: s
+            for s in assignment.submissions.filter(student__in=students).defer("draft_text")
+        }
     read_at = {}
     if assignment.reading_id:
         read_at = dict(
@@ -479,6 +528,7 @@ def assignment_progress(*, assignment: Assignment, now: datetime) -> list[Studen
             extension=extensions.get(student.pk),
             read_at=read_at.get(student.pk),
             attempts=attempts.get(student.pk, []),
+            submission=submissions.get(student.pk),
         )
         for student in students
     ]

@@ -14,9 +14,10 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import NoReverseMatch
+from django.urls import NoReverseMatch, reverse
 from django.utils import dateformat, timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
 from accounts.models import User
@@ -54,11 +55,19 @@ def _refusal_on_form(form, error: ValidationError) -> None:
 
 
 def _target_url(assignment: Assignment) -> str:
-    """Where what is set can be read: the reading or prompt page, once those pages exist."""
+    """Where what is set can be read: the reading or prompt page, when that page exists."""
     if assignment.kind == AssignmentKind.QUIZ:
         return assignment.get_absolute_url()
     try:
         return assignment.target.get_absolute_url()
+    except NoReverseMatch:
+        return ""
+
+
+def _url_or_blank(name: str, pk: int) -> str:
+    """A page of another area, or nothing while that page does not exist."""
+    try:
+        return reverse(name, kwargs={"pk": pk})
     except NoReverseMatch:
         return ""
 
@@ -70,13 +79,28 @@ def _local_minute(moment: datetime) -> datetime:
 # --- Dashboards ---------------------------------------------------------------------------------
 
 STUDENT_SECTIONS = [
-    (Bucket.OVERDUE, _("Overdue"), _("Nothing overdue.")),
-    (Bucket.DUE_SOON, _("Due in the next 3 days"), _("Nothing due in the next three days.")),
-    (Bucket.TO_DO, _("To do"), _("Nothing else to do yet.")),
+    (Bucket.OVERDUE, _lazy("Overdue"), _lazy("Nothing overdue.")),
+    (
+        Bucket.DUE_SOON,
+        _lazy("Due in the next 3 days"),
+        _lazy("Nothing due in the next three days."),
+    ),
+    (Bucket.TO_DO, _lazy("To do"), _lazy("Nothing else to do yet.")),
     (
         Bucket.DONE,
-        _("Done"),
-        _("Nothing done yet: readings you mark read and quizzes you take appear here."),
+        _lazy("Done"),
+        _lazy(
+            "Nothing done yet: readings you mark read, quizzes you take and essays you hand in "
+            "appear here."
+        ),
+    ),
+    (
+        Bucket.RETURNED,
+        _lazy("Returned"),
+        _lazy(
+            "Nothing returned yet. When your teacher marks an essay and returns it, it appears "
+            "here."
+        ),
     ),
 ]
 
@@ -171,7 +195,8 @@ def _assignment_rows(classroom, *, now: datetime) -> list[Assignment]:
         assignment.done_count = {
             AssignmentKind.READING: assignment.read_count,
             AssignmentKind.QUIZ: assignment.quiz_done_count,
-        }.get(assignment.kind)
+            AssignmentKind.ESSAY: assignment.handed_in_count,
+        }[assignment.kind]
     return assignments
 
 
@@ -384,8 +409,8 @@ def classroom_enrol(request, pk: int):
         messages.success(
             request,
             _(
-                "Imported: %(enrolled)s enrolled (%(created)s new accounts); %(already)s were "
-                "already in the class."
+                "Imported: %(enrolled)s students enrolled, %(created)s of them with new "
+                "accounts. Already in the class: %(already)s."
             )
             % {
                 "enrolled": result.enrolled,
@@ -411,6 +436,13 @@ def classroom_enrol(request, pk: int):
 
 
 # --- Assignments --------------------------------------------------------------------------------
+
+
+NEW_ASSIGNMENT_HEADINGS = {
+    AssignmentKind.READING: _lazy("Assign a reading"),
+    AssignmentKind.ESSAY: _lazy("Set an essay"),
+    AssignmentKind.QUIZ: _lazy("Set a quiz"),
+}
 
 
 @login_required
@@ -447,6 +479,7 @@ def assignment_create(request, pk: int, kind: str):
             "classroom": classroom,
             "form": form,
             "kind_label": AssignmentKind(kind).label,
+            "heading": NEW_ASSIGNMENT_HEADINGS[kind],
             "assignment": None,
         },
         status=400 if form.is_bound else 200,
@@ -520,6 +553,11 @@ def _render_assignment(request, assignment: Assignment, *, extension_form=None, 
     }
     if permissions.can_set_work(user, classroom):
         progress = selectors.assignment_progress(assignment=assignment, now=now)
+        for row in progress:
+            if row.submission is not None and row.submission.is_submitted:
+                row.submission_url = _url_or_blank(
+                    "courseware:submission-detail", row.submission.pk
+                )
         context.update(
             can_set_work=True,
             can_edit=not classroom.is_archived,
@@ -536,6 +574,12 @@ def _render_assignment(request, assignment: Assignment, *, extension_form=None, 
         work = selectors.student_work_on(student=user, assignment=assignment, now=now)
         context["work"] = work
         context["deadline"] = work.deadline
+        if assignment.kind == AssignmentKind.ESSAY:
+            context["essay_url"] = _url_or_blank("courseware:essay-write", assignment.pk)
+            if work.submission is not None and work.submission.is_submitted:
+                context["submission_url"] = _url_or_blank(
+                    "courseware:submission-detail", work.submission.pk
+                )
         context["can_take_quiz"] = assignment.kind == AssignmentKind.QUIZ and (
             permissions.can_take_quiz(user, classroom)
         )
@@ -695,8 +739,9 @@ def quiz_attempt(request, pk: int):
         if is_owner
         else None
     )
-    # Correct answers are revealed once the student cannot try again: no spoilers for a retry.
-    reveal = not is_owner or not work.can_attempt
+    # Correct answers are revealed once the student cannot try again (or has nothing left to
+    # improve): no spoilers for a retry.
+    reveal = not is_owner or not work.can_attempt or attempt.score == attempt.max_score
     results = []
     for question in questions:
         answer = answers.get(question.pk)

@@ -1,8 +1,8 @@
 """Query counts of the busiest teaching pages stay fixed as a class grows.
 
 The dataset is a class of 32 students with 42 assignments (readings, essays and quizzes), with
-reading progress, quiz attempts and extensions spread across the students: one query a row on
-any of these pages would add dozens of queries and fail the bound.
+reading progress, quiz attempts, handed-in and returned essays and extensions spread across the
+students: one query a row on any of these pages would add dozens of queries and fail the bound.
 """
 
 from datetime import timedelta
@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from courseware.models import AssignmentKind
 from courseware.services.content import reading_mark_read
+from courseware.services.submissions import submission_return
 from courseware.services.teaching import (
     assignment_create,
     extension_grant,
@@ -27,6 +28,7 @@ from tests.factories import (
     StudentFactory,
     course_quiz,
     course_reading,
+    submitted_submission,
 )
 
 pytestmark = pytest.mark.django_db
@@ -76,6 +78,11 @@ def busy_class(school):
         for student in students[:6]:
             attempt = quiz_attempt_start(assignment=assignment, student=student, now=now)
             quiz_attempt_submit(attempt=attempt, answers=answers, now=now)
+    essays = [a for a in assignments if a.kind == AssignmentKind.ESSAY]
+    for assignment in essays[-3:]:
+        for student in students[:5]:
+            submitted_submission(assignment, student)
+    submission_return(submission=essays[-1].submissions.get(student=students[0]))
     for assignment in assignments[:10]:
         for student in students[:3]:
             extension_grant(
@@ -110,7 +117,7 @@ def test_the_class_page_for_a_student_has_a_fixed_query_count(
     client, busy_class, django_assert_max_num_queries
 ):
     client.force_login(busy_class.student)
-    with django_assert_max_num_queries(10):
+    with django_assert_max_num_queries(11):
         response = client.get(busy_class.classroom.get_absolute_url())
     assert len(response.context["work"]) == ASSIGNMENTS
 
@@ -119,7 +126,7 @@ def test_the_student_dashboard_has_a_fixed_query_count(
     client, busy_class, django_assert_max_num_queries
 ):
     client.force_login(busy_class.student)
-    with django_assert_max_num_queries(8):
+    with django_assert_max_num_queries(9):
         response = client.get(reverse("courseware:dashboard"))
     shown = sum(len(section["items"]) for section in response.context["sections"])
     assert shown + len(response.context["closed"]) == ASSIGNMENTS
@@ -128,14 +135,15 @@ def test_the_student_dashboard_has_a_fixed_query_count(
 
 def test_the_roster_has_a_fixed_query_count(client, busy_class, django_assert_max_num_queries):
     client.force_login(busy_class.teacher)
-    with django_assert_max_num_queries(10):
+    with django_assert_max_num_queries(11):
         response = client.get(
             reverse("courseware:classroom-roster", args=[busy_class.classroom.pk])
         )
     rows = response.context["roster"].rows
     assert len(rows) == STUDENTS
     first = next(row for row in rows if row.student == busy_class.student)
-    assert (first.readings_read, first.quizzes_done, first.extensions) == (2, 4, 10)
+    assert (first.readings_read, first.quizzes_done, first.essays_handed_in) == (2, 4, 3)
+    assert first.extensions == 10
 
 
 def test_the_assignment_page_for_its_teacher_does_not_grow_with_the_class(client, busy_class):

@@ -11,6 +11,7 @@ from accounts.models import User
 from courseware.forms_teaching import EnrolmentConfirmForm
 from courseware.models import Assignment, AssignmentKind, Classroom, MembershipRole, QuizAttempt
 from courseware.services.content import reading_mark_read
+from courseware.services.submissions import submission_return
 from courseware.services.teaching import (
     classroom_join_code_regenerate,
     classroom_join_code_set_enabled,
@@ -26,6 +27,10 @@ from tests.factories import (
     TeacherFactory,
     course_quiz,
     course_reading,
+    essay_assignment,
+    essay_text,
+    submission_for,
+    submitted_submission,
 )
 
 pytestmark = pytest.mark.django_db
@@ -111,6 +116,7 @@ def test_the_dashboard_groups_work_by_what_needs_doing_next(client, school):
         "due_soon": ["Soon one"],
         "to_do": ["Later one"],
         "done": ["Read one"],
+        "returned": [],
     }
     assert [w.assignment.title for w in response.context["closed"]] == ["Missed one"]
     page = _page(response)
@@ -173,7 +179,7 @@ def test_dates_are_stored_in_utc_and_shown_in_sydney_time(client, school):
     )
     client.force_login(school.teacher)
     page = _page(client.get(school.classroom.get_absolute_url()))
-    assert "Sun 10 Mar 2030, 12:00 AM" in page
+    assert 'Sun 10 Mar 2030</span> <span class="when-time">12:00 AM' in page
     assert 'datetime="2030-03-10T00:00:00+11:00"' in page
 
 
@@ -480,7 +486,8 @@ def test_bulk_enrolment_previews_every_row_then_imports_on_confirm(client, schoo
         ).count()
         == 2
     )
-    assert "2 enrolled (1 new accounts)" in _page(client.get(response["Location"]))
+    roster = _page(client.get(response["Location"]))
+    assert "2 students enrolled, 1 of them with new accounts" in roster
 
 
 def test_a_semicolon_file_shows_per_row_messages_and_imports_nothing(client, school):
@@ -505,3 +512,58 @@ def test_a_tampered_confirmation_imports_nothing(client, school):
     assert response.status_code == 400
     assert "upload the file again" in _page(response)
     assert not User.objects.filter(username="ava").exists()
+
+
+# --- Essays -------------------------------------------------------------------------------------
+
+
+def test_essays_move_from_to_do_to_done_to_returned_on_the_dashboard(client, school):
+    drafted = essay_assignment(school.classroom, title="Drafted")
+    handed_in = essay_assignment(school.classroom, title="Handed in")
+    returned = essay_assignment(school.classroom, title="Marked")
+    submission_for(drafted, school.student, text=essay_text(12))
+    submitted_submission(handed_in, school.student)
+    submission_return(submission=submitted_submission(returned, school.student))
+
+    client.force_login(school.student)
+    response = client.get(reverse("courseware:dashboard"))
+    sections = {
+        s["id"]: [w.assignment.title for w in s["items"]] for s in response.context["sections"]
+    }
+    assert sections["to_do"] == ["Drafted"]
+    assert sections["done"] == ["Handed in"]
+    assert sections["returned"] == ["Marked"]
+    page = _page(response)
+    assert "12 words" in page
+
+
+def test_the_teacher_sees_who_has_handed_in_an_essay(client, school):
+    essay = essay_assignment(school.classroom)
+    MembershipFactory(classroom=school.classroom)
+    submission = submitted_submission(essay, school.student)
+    client.force_login(school.teacher)
+    [row] = client.get(school.classroom.get_absolute_url()).context["assignments"]
+    assert row.done_count == 1
+    page = _page(client.get(essay.get_absolute_url()))
+    assert f'href="{submission.get_absolute_url()}"' in page
+
+
+def test_once_an_essay_is_started_its_prompt_cannot_be_swapped(client, school):
+    essay = essay_assignment(school.classroom)
+    submission_for(essay, school.student, text=essay_text(12))
+    other = EssayPromptFactory(course=school.classroom.course)
+    client.force_login(school.teacher)
+    response = client.post(
+        reverse("courseware:assignment-edit", args=[essay.pk]),
+        {
+            "target": other.pk,
+            "opens_at": _local(essay.opens_at),
+            "due_at": _local(essay.due_at),
+            "late_penalty_percent_per_day": "0",
+            "late_penalty_floor_percent": "0",
+        },
+    )
+    assert response.status_code == 400
+    assert "cannot change" in _page(response)
+    essay.refresh_from_db()
+    assert essay.prompt != other
