@@ -64,7 +64,8 @@
 
   var state = {
     revision: parseInt(form.dataset.revision, 10),
-    savedText: form.dataset.serverTextDiffers ? null : textarea.value,
+    // The text as the server sent it: anything typed before this script ran is unsaved.
+    savedText: form.dataset.serverTextDiffers ? null : textarea.defaultValue,
     savedAt: form.dataset.savedAt || null,
     saving: null, // the save in flight, a Promise
     notice: "", // said once with the next "Saved at"
@@ -577,4 +578,5 @@
   } else if (local) {
     writeLocal();
   }
+  if (isDirty() && !state.conflict) schedule();
 })();

@@ -74,6 +74,7 @@ def _open_editor(page, live_server, essay):
     if start.count():
         start.click()
     expect(page.get_by_label("Your essay", exact=True)).to_be_visible()
+    page.wait_for_load_state()  # editor.js is deferred until the document has loaded
 
 
 def _saved(page):
@@ -88,6 +89,7 @@ def test_student_writes_leaves_comes_back_and_submits(
     _open_editor(page, live_server, essay)
 
     # The live count uses the server's rule, case for case.
+    page.wait_for_function("() => window.LecternEditor !== undefined")
     counts = page.evaluate(
         "(cases) => cases.map((c) => window.LecternEditor.countWords(c.text))", WORD_COUNT_CASES
     )
