@@ -407,7 +407,7 @@ def assignment_update(
     never changes: withdraw it and set a new one instead.
     """
     assignment = (
-        Assignment.objects.select_for_update()
+        Assignment.objects.select_for_update(of=("self",))
         .select_related("classroom__course")
         .get(pk=assignment.pk)
     )
@@ -529,7 +529,7 @@ def quiz_attempt_start(*, assignment: Assignment, student: User, now: datetime) 
         raise ValidationError(_("This assignment is not a quiz you can take."), code="not_quiz")
     # Lock the student's place in the class so two starts at once cannot both count as new.
     membership = (
-        Membership.objects.select_for_update()
+        Membership.objects.select_for_update(of=("self",))
         .filter(classroom=assignment.classroom_id, user=student, role=MembershipRole.STUDENT)
         .select_related("classroom")
         .first()
@@ -574,7 +574,7 @@ def quiz_attempt_submit(
     attempt is submitted once; a second submission is refused and changes nothing.
     """
     attempt = (
-        QuizAttempt.objects.select_for_update()
+        QuizAttempt.objects.select_for_update(of=("self",))
         .select_related("assignment__classroom", "assignment__quiz")
         .get(pk=attempt.pk)
     )
