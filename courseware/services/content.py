@@ -477,13 +477,28 @@ def _apply_moves(model, moves: _Moves, new_pk: dict[int, int], counter: _Counter
 
 
 @transaction.atomic
-def reading_update(*, reading: Reading, **metadata: str) -> Reading:
-    """Change a reading's title, author, kind, citation and the like; its text stays."""
-    unknown = set(metadata) - set(READING_METADATA)
-    if unknown:
-        raise TypeError(f"reading_update() got unexpected fields: {', '.join(sorted(unknown))}")
-    for name, value in metadata.items():
-        setattr(reading, name, value)
+def reading_update(
+    *,
+    reading: Reading,
+    title: str,
+    author: str,
+    kind: str,
+    citation: str,
+    date_label: str = "",
+    provenance: str = "",
+    licence_note: str = "",
+    summary: str = "",
+) -> Reading:
+    """Change a reading's details (title, author, kind, citation and the like); its text,
+    and so every paragraph anchor, stays as it is."""
+    reading.title = title
+    reading.author = author
+    reading.kind = kind
+    reading.citation = citation
+    reading.date_label = date_label
+    reading.provenance = provenance
+    reading.licence_note = licence_note
+    reading.summary = summary
     reading.full_clean()
     reading.save()
     return reading
