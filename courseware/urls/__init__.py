@@ -1,7 +1,13 @@
 """Courseware URLs, one module per area, all in the ``courseware`` namespace."""
 
-from courseware.urls import content, submissions, teaching
+from courseware.urls import content, marking, originality, submissions, teaching
 
 app_name = "courseware"
 
-urlpatterns = [*teaching.urlpatterns, *content.urlpatterns, *submissions.urlpatterns]
+urlpatterns = [
+    *teaching.urlpatterns,
+    *content.urlpatterns,
+    *submissions.urlpatterns,
+    *marking.urlpatterns,
+    *originality.urlpatterns,
+]

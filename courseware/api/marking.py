@@ -1,0 +1,3 @@
+"""API for grades and the gradebook."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""API for originality reports."""
+
+urlpatterns: list = []

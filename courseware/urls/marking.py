@@ -1,0 +1,3 @@
+"""Marking, feedback and the gradebook pages."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""Originality report pages."""
+
+urlpatterns: list = []
