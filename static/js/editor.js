@@ -235,6 +235,7 @@
           return false;
         }
         if (result.status === 409) {
+          writeLocal();
           state.locked = true;
           textarea.readOnly = true;
           setStatus(data.detail || text.locked, "refused");
