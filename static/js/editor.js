@@ -214,7 +214,7 @@
       return Promise.resolve(true);
     }
     var sentText = textarea.value;
-    var sentRevision = options.revision !== undefined ? options.revision : state.revision;
+    var sentRevision = state.revision;
     setStatus(text.saving, "saving");
     state.saving = request(draftUrl, "PUT", { text: sentText, revision: sentRevision }, options.keepalive)
       .then(function (result) {
