@@ -106,7 +106,8 @@ def _passage(text: str) -> str:
 
 
 def _label(paragraph: Paragraph) -> str:
-    """"Tony Cliff, ¶12": the author, else the title up to its first parenthesis, shortened."""
+    """A citation's label, e.g. "Tony Cliff, ¶12": the author, else the title up to its first
+    parenthesis, shortened."""
     reading = paragraph.reading
     name = reading.author or Truncator(reading.title.split(" (")[0]).words(6, truncate=" …")
     return f"{name}, ¶{paragraph.number}"

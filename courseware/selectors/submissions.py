@@ -34,6 +34,7 @@ if TYPE_CHECKING:
 
     from accounts.models import User
 
+
 def _get_or_404(queryset: QuerySet, **lookup):
     """The one object matching, or a 404 that says nothing about why: a missing object and a
     forbidden one must look the same."""
