@@ -25,6 +25,16 @@ from courseware.models.content import (
     Unit,
     UnitReading,
 )
+from courseware.models.marking import (
+    CommentBankEntry,
+    CriterionGrade,
+    Grade,
+    GradeChange,
+    GradeChangeKind,
+    GradeStatus,
+    InlineComment,
+    MarkingReveal,
+)
 from courseware.models.submissions import Submission, SubmissionStatus, SubmissionVersion
 from courseware.models.teaching import (
     Assignment,
@@ -42,6 +52,8 @@ __all__ = [
     "Assignment",
     "AssignmentKind",
     "Choice",
+    "CommentBankEntry",
+    "CriterionGrade",
     "Classroom",
     "Course",
     "Criterion",
@@ -50,8 +62,14 @@ __all__ = [
     "EssayPrompt",
     "Extension",
     "Footnote",
+    "Grade",
+    "GradeChange",
+    "GradeChangeKind",
+    "GradeStatus",
+    "InlineComment",
     "FootnoteMarker",
     "Level",
+    "MarkingReveal",
     "Membership",
     "MembershipRole",
     "Paragraph",
