@@ -21,8 +21,7 @@ if TYPE_CHECKING:
 def _role_in(user: User | AnonymousUser, classroom: Classroom) -> str | None:
     if not (user.is_authenticated and user.is_active):
         return None
-    membership = classroom.memberships.filter(user=user).only("role").first()
-    return membership.role if membership else None
+    return classroom.memberships.filter(user=user).values_list("role", flat=True).first()
 
 
 # --- Teaching: classes, enrolment, assignments ------------------------------------------------
@@ -132,3 +131,36 @@ def can_view_submission(user: User | AnonymousUser, submission: Submission) -> b
 def can_read_draft(user: User | AnonymousUser, submission: Submission) -> bool:
     """A draft is private to its writer until it is handed in; teachers read the versions."""
     return user.is_authenticated and user.is_active and submission.student_id == user.pk
+
+
+# --- Marking -------------------------------------------------------------------------------------
+
+if TYPE_CHECKING:
+    from courseware.models import Grade
+
+
+def can_mark(user: User | AnonymousUser, classroom: Classroom) -> bool:
+    """A class's teachers (and school admins) mark its essays, keep a comment bank, see the
+    marking queue, the gradebook and every grade in it, released or not."""
+    return can_manage_classroom(user, classroom)
+
+
+def can_release(user: User | AnonymousUser, classroom: Classroom) -> bool:
+    """Those who mark a class's essays release the grades to its students."""
+    return can_mark(user, classroom)
+
+
+def can_keep_comment_bank(user: User | AnonymousUser) -> bool:
+    """Teachers (and school admins) keep a bank of their own reusable comments."""
+    return can_teach(user)
+
+
+def can_view_grade(user: User | AnonymousUser, grade: Grade) -> bool:
+    """A student sees their own grade once it is released; the class's teachers and school
+    admins see it at any stage. To anyone else it does not exist (404)."""
+    if not (user.is_authenticated and user.is_active):
+        return False
+    submission = grade.submission
+    if submission.student_id == user.pk:
+        return grade.released_at is not None
+    return can_mark(user, submission.assignment.classroom)
