@@ -20,9 +20,9 @@ def test_landing_page_says_what_lectern_is_and_offers_login(client):
 @pytest.mark.parametrize(
     ("role", "sees", "does_not_see"),
     [
-        ("student", ["Dashboard"], ["School admin", "My classes"]),
-        ("teacher", ["My classes"], ["School admin"]),
-        ("school_admin", ["My classes", "School admin"], []),
+        ("student", ["Dashboard", "Courses", "Search"], ["School admin", "My classes", "Rubrics"]),
+        ("teacher", ["My classes", "Courses", "Readings", "Rubrics"], ["School admin"]),
+        ("school_admin", ["My classes", "Readings", "School admin"], []),
     ],
 )
 def test_navigation_offers_what_the_role_may_do(client, school, role, sees, does_not_see):
