@@ -248,6 +248,10 @@ TIME_ZONE = read_str("TIME_ZONE", default="Australia/Sydney")
 USE_I18N = True
 USE_TZ = True
 
+# Requests up to 5 MB reach the forms and serializers, whose own limits (2 MB readings, 50,000-word
+# essays) answer with a clear message; larger bodies get Django's 400 (413 from the API).
+DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+
 # --- Static files ---------------------------------------------------------------------------
 
 STATIC_URL = "static/"

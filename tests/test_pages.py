@@ -84,3 +84,16 @@ def test_pages_carry_a_content_security_policy_without_inline_scripts(client):
     assert "script-src 'self'" in policy
     assert "unsafe-inline" not in policy
     assert "<script>" not in response.content.decode()
+
+
+def test_an_oversized_form_post_gets_a_friendly_400_and_changes_nothing(client, settings):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1000
+    student = StudentFactory()
+    client.force_login(student)
+    response = client.post(
+        reverse("accounts:profile"), {"display_name": "x" * 5000, "first_name": "", "last_name": ""}
+    )
+    assert response.status_code == 400
+    assert "could not be read" in response.content.decode()
+    student.refresh_from_db()
+    assert student.display_name != "x" * 5000
