@@ -1,0 +1,218 @@
+"""Word-by-word alignment: which stretches of an essay are the same words as a source.
+
+``aligned_spans`` takes the longest common subsequence of the two word lists (rapidfuzz's
+Indel alignment on word sequences) and joins its matching blocks into spans wherever the gaps
+between them are small in both texts, so a passage with a few words changed, added or left out
+is one span. A span counts when it holds at least ``min_matched`` matched words, contains a run
+of ``seed`` identical words and is mostly matches (``min_density``): common words that happen
+to line up across unrelated sentences do not make a span. The alignment is repeated on what is
+left, so two passages taken from one source in a different order are both found.
+
+``locate`` finds where a quotation's words are in a source and how they differ.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from rapidfuzz import fuzz
+from rapidfuzz.distance import Indel
+
+MAX_GAP = 4  # words changed, added or left out between two matching runs of one passage
+SEED = 4  # a span contains at least this many identical words in a row
+MIN_DENSITY = 0.6  # matched words over the longer side of the span
+PASSES = 3
+
+
+@dataclass(frozen=True)
+class Span:
+    """Words ``[a_start, a_end)`` of the essay match words ``[b_start, b_end)`` of a source."""
+
+    a_start: int
+    a_end: int
+    b_start: int
+    b_end: int
+    matched: int
+
+    @property
+    def similarity(self) -> float:
+        """Share of the span's words that match, counting both sides (1.0 when verbatim)."""
+        return 2 * self.matched / ((self.a_end - self.a_start) + (self.b_end - self.b_start))
+
+
+def _blocks(a: list, b: list) -> list[tuple[int, int, int]]:
+    return [
+        (block.a, block.b, block.size)
+        for block in Indel.opcodes(a, b).as_matching_blocks()
+        if block.size
+    ]
+
+
+def _chain(blocks: list[tuple[int, int, int]]) -> list[list[tuple[int, int, int]]]:
+    chains: list[list[tuple[int, int, int]]] = []
+    for block in blocks:
+        if chains:
+            a, b, size = chains[-1][-1]
+            gap_a, gap_b = block[0] - (a + size), block[1] - (b + size)
+            if 0 <= gap_a <= MAX_GAP and 0 <= gap_b <= MAX_GAP:
+                chains[-1].append(block)
+                continue
+        chains.append([block])
+    return chains
+
+
+def _trim(chain: list[tuple[int, int, int]]) -> list[tuple[int, int, int]]:
+    """Drop single matched words at a chain's ends: a span starts and ends on a real run."""
+    while len(chain) > 1 and chain[0][2] < 2:
+        chain = chain[1:]
+    while len(chain) > 1 and chain[-1][2] < 2:
+        chain = chain[:-1]
+    return chain
+
+
+def _spans_once(a: list, b: list, *, min_matched: int) -> list[Span]:
+    spans = []
+    for chain in _chain(_blocks(a, b)):
+        chain = _trim(chain)
+        if max(size for _a, _b, size in chain) < SEED:
+            continue
+        matched = sum(size for _a, _b, size in chain)
+        span = Span(
+            a_start=chain[0][0],
+            a_end=chain[-1][0] + chain[-1][2],
+            b_start=chain[0][1],
+            b_end=chain[-1][1] + chain[-1][2],
+            matched=matched,
+        )
+        longer = max(span.a_end - span.a_start, span.b_end - span.b_start)
+        if matched >= min_matched and matched / longer >= MIN_DENSITY:
+            spans.append(span)
+    return spans
+
+
+def aligned_spans(a: list[str], b: list[str], *, min_matched: int) -> list[Span]:
+    """Stretches of ``a`` that are (nearly) the same words as stretches of ``b``."""
+    a, b = list(a), list(b)
+    found: list[Span] = []
+    for round_number in range(PASSES):
+        spans = _spans_once(a, b, min_matched=min_matched)
+        if not spans:
+            break
+        found.extend(spans)
+        # Words already matched cannot match again: each side gets its own placeholder.
+        for span in spans:
+            for i in range(span.a_start, span.a_end):
+                a[i] = (0, round_number, i)
+            for j in range(span.b_start, span.b_end):
+                b[j] = (1, round_number, j)
+    return sorted(found, key=lambda s: s.a_start)
+
+
+@dataclass(frozen=True)
+class Difference:
+    """One place where a quotation's words differ from the source's."""
+
+    quoted: tuple[str, ...]
+    source: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Located:
+    """Where a quotation is in a source: words ``[b_start, b_end)``; ``similarity`` 1.0 and no
+    ``differences`` when it is word for word."""
+
+    b_start: int
+    b_end: int
+    similarity: float
+    differences: tuple[Difference, ...]
+
+    @property
+    def exact(self) -> bool:
+        return not self.differences
+
+
+def _locate_part(part: list[str], source: list[str], *, from_word: int) -> Located | None:
+    if not part or not source:
+        return None
+    text = " ".join(source)
+    # Character offset of each word in the joined source, to map the alignment back to words.
+    offsets, cursor = [], 0
+    for word in source:
+        offsets.append(cursor)
+        cursor += len(word) + 1
+    found = fuzz.partial_ratio_alignment(" ".join(part), text)
+    if found is None:
+        return None
+    first = max(0, _word_at(offsets, found.dest_start))
+    last = _word_at(offsets, max(found.dest_start, found.dest_end - 1)) + 1
+    # partial_ratio aligns characters; widen to whole words and let the word alignment decide.
+    first, last = max(0, first - 1), min(len(source), last + 1)
+    window = source[first:last]
+    blocks = _blocks(part, window)
+    if not blocks:
+        return None
+    b_first = blocks[0][1]
+    b_last = blocks[-1][1] + blocks[-1][2]
+    window = window[b_first:b_last]
+    differences = []
+    for tag, i1, i2, j1, j2 in Indel.opcodes(part, window).as_list():
+        if tag != "equal":
+            differences.append(Difference(quoted=tuple(part[i1:i2]), source=tuple(window[j1:j2])))
+    similarity = Indel.normalized_similarity(part, window)
+    if first + b_first < from_word:
+        similarity *= 0.5  # parts of one quotation must come in the source's order
+    return Located(
+        b_start=first + b_first,
+        b_end=first + b_last,
+        similarity=similarity,
+        differences=tuple(_merge(differences)),
+    )
+
+
+def _merge(differences: list[Difference]) -> list[Difference]:
+    """A replacement shows as a deletion next to an insertion: join them into one change."""
+    merged: list[Difference] = []
+    for difference in differences:
+        if merged and (not merged[-1].source or not merged[-1].quoted):
+            last = merged[-1]
+            if (not last.source and not difference.quoted) or (
+                not last.quoted and not difference.source
+            ):
+                merged[-1] = Difference(
+                    quoted=last.quoted + difference.quoted, source=last.source + difference.source
+                )
+                continue
+        merged.append(difference)
+    return merged
+
+
+def _word_at(offsets: list[int], char: int) -> int:
+    lo, hi = 0, len(offsets)
+    while lo < hi:
+        mid = (lo + hi) // 2
+        if offsets[mid] <= char:
+            lo = mid + 1
+        else:
+            hi = mid
+    return max(0, lo - 1)
+
+
+def locate(parts: list[list[str]], source: list[str]) -> Located | None:
+    """Where the parts of a quotation (split at its ellipses) are in ``source``, in order, and
+    how their words differ from it; None when nothing of it is there."""
+    located: list[Located] = []
+    from_word = 0
+    for part in parts:
+        found = _locate_part(part, source, from_word=from_word)
+        if found is None:
+            return None
+        located.append(found)
+        from_word = found.b_end
+    total = sum(len(part) for part in parts)
+    similarity = sum(f.similarity * len(part) for f, part in zip(located, parts, strict=True))
+    return Located(
+        b_start=min(f.b_start for f in located),
+        b_end=max(f.b_end for f in located),
+        similarity=similarity / total,
+        differences=tuple(d for f in located for d in f.differences),
+    )

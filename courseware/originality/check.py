@@ -1,0 +1,478 @@
+"""Checking one essay against the readings and the other essays: the classified matches.
+
+Plain Python on plain data (no Django), so the benchmarks and the labelled evaluation run it
+directly; ``courseware.services.originality`` feeds it from the database and stores what it
+finds.
+
+How an essay's words are classified:
+
+1. **Quotations** (words in quotation marks, or a Markdown block quotation) of at least
+   ``MIN_QUOTE_WORDS`` words, with the citations that attribute them (a citation straight after
+   the quotation, else one before it in the same sentence):
+
+   - cited, and the cited paragraph holds the quoted words exactly → ``quoted_cited``;
+   - cited, but the words are found word for word in another paragraph of the readings (or not
+     in any reading at all) → ``wrong_paragraph``;
+   - cited, and the cited paragraph holds nearly the same words (similarity at least
+     ``MISQUOTE_MIN``) → ``misquoted``, with the words that differ;
+   - not cited, at least ``MIN_COPY_WORDS`` long and found in a reading → ``unattributed``.
+     Shorter uncited quotations (a slogan in inverted commas) are not reported.
+
+2. **Copying from the readings**: stretches of the essay outside its quotations that align with
+   a reading paragraph (at least ``MIN_COPY_WORDS`` matched words, mostly matches, see
+   ``align``) → ``unattributed``, whether or not a citation is nearby: copied words need
+   quotation marks.
+
+3. **Overlap with peers**: stretches not already explained by the readings or by quotations
+   that align with another student's essay (at least ``MIN_PEER_WORDS``) → ``peer_overlap``.
+   Two students quoting or copying the same reading are reported against the reading, not
+   against each other.
+
+The score is the share of the essay's words that lie in ``unattributed``, ``peer_overlap`` or
+``misquoted`` matches, in percent. Correct quotations and citation slips are not counted.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Hashable, Iterable
+from dataclasses import dataclass, field
+
+from courseware.originality.align import Located, aligned_spans, locate
+from courseware.originality.index import (
+    PEER_SETTINGS,
+    READING_SETTINGS,
+    IndexSettings,
+    PassageIndex,
+    ShingleTable,
+)
+from courseware.originality.text import Quotation, Words, quotations_in, words_of
+
+QUOTED_CITED = "quoted_cited"
+MISQUOTED = "misquoted"
+WRONG_PARAGRAPH = "wrong_paragraph"
+UNATTRIBUTED = "unattributed"
+PEER_OVERLAP = "peer_overlap"
+CLASSES = (QUOTED_CITED, MISQUOTED, WRONG_PARAGRAPH, UNATTRIBUTED, PEER_OVERLAP)
+SCORED = frozenset({UNATTRIBUTED, PEER_OVERLAP, MISQUOTED})
+
+MIN_QUOTE_WORDS = 3
+MIN_COPY_WORDS = 8
+MIN_PEER_WORDS = 12
+EXACT_MIN = 0.97  # located words this similar are the same words (allows one slip of OCR)
+MISQUOTE_MIN = 0.6
+FOUND_ELSEWHERE_MIN = 0.9
+
+
+@dataclass(frozen=True)
+class SourceParagraph:
+    """A paragraph of a reading: ``key`` is the paragraph's id."""
+
+    key: Hashable
+    reading_slug: str
+    number: int
+    text: str
+
+
+@dataclass(frozen=True)
+class PeerEssay:
+    """Another student's submitted essay: ``key`` is the version's id."""
+
+    key: Hashable
+    text: str
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One classified match: characters ``[start, end)`` of the essay against characters
+    ``[source_start, source_end)`` of a reading paragraph (``paragraph``) or a peer's essay
+    (``peer``). ``cited`` is the paragraph the essay cited, for quotations."""
+
+    kind: str
+    start: int
+    end: int
+    words: int
+    similarity: float
+    paragraph: Hashable | None = None
+    peer: Hashable | None = None
+    source_start: int = 0
+    source_end: int = 0
+    cited: Hashable | None = None
+    detail: str = ""
+
+
+@dataclass
+class Result:
+    findings: list[Finding]
+    total_words: int
+
+    @property
+    def flagged_words(self) -> int:
+        return sum(f.words for f in self.findings if f.kind in SCORED)
+
+    @property
+    def score(self) -> float:
+        """Percent of the essay's words in unattributed, peer-overlap or misquoted matches."""
+        if not self.total_words:
+            return 0.0
+        return round(100 * min(self.flagged_words, self.total_words) / self.total_words, 1)
+
+
+class ReadingCorpus:
+    """The paragraphs an essay is checked against, indexed for search.
+
+    Built once per course (it pickles, so it can be cached) and reused for every essay.
+    """
+
+    def __init__(
+        self, paragraphs: Iterable[SourceParagraph], settings: IndexSettings = READING_SETTINGS
+    ):
+        self.paragraphs: dict[Hashable, SourceParagraph] = {}
+        self.words: dict[Hashable, Words] = {}
+        self.by_anchor: dict[tuple[str, int], Hashable] = {}
+        self.index = PassageIndex(settings)
+        self.table = ShingleTable(settings.n)
+        for paragraph in paragraphs:
+            words = words_of(paragraph.text, skip_citations=False)
+            self.paragraphs[paragraph.key] = paragraph
+            self.words[paragraph.key] = words
+            self.by_anchor[(paragraph.reading_slug, paragraph.number)] = paragraph.key
+            if words.words:
+                self.index.add(paragraph.key, words.words)
+                self.table.add(paragraph.key, words.words)
+
+
+class PeerCorpus:
+    """Other students' essays, indexed for search."""
+
+    def __init__(self, essays: Iterable[PeerEssay], settings: IndexSettings = PEER_SETTINGS):
+        self.essays: dict[Hashable, PeerEssay] = {}
+        self.words: dict[Hashable, Words] = {}
+        self.index = PassageIndex(settings)
+        for essay in essays:
+            words = words_of(essay.text)
+            self.essays[essay.key] = essay
+            self.words[essay.key] = words
+            if words.words:
+                self.index.add(essay.key, words.words)
+
+
+@dataclass
+class _Coverage:
+    """Which of the essay's words are already explained by a finding."""
+
+    size: int
+    covered: list[bool] = field(init=False)
+
+    def __post_init__(self):
+        self.covered = [False] * self.size
+
+    def cover(self, first: int, last: int) -> None:
+        for i in range(first, last):
+            self.covered[i] = True
+
+    def free_runs(self, first: int, last: int) -> list[tuple[int, int]]:
+        runs, start = [], None
+        for i in range(first, last):
+            if not self.covered[i] and start is None:
+                start = i
+            elif self.covered[i] and start is not None:
+                runs.append((start, i))
+                start = None
+        if start is not None:
+            runs.append((start, last))
+        return runs
+
+
+def _describe(located: Located, words: int) -> str:
+    changes = []
+    for difference in located.differences[:4]:
+        quoted, source = " ".join(difference.quoted), " ".join(difference.source)
+        if quoted and source:
+            changes.append(f"“{quoted}” for “{source}”")
+        elif quoted:
+            changes.append(f"“{quoted}” added")
+        else:
+            changes.append(f"“{source}” left out")
+    more = len(located.differences) - len(changes)
+    text = "; ".join(changes)
+    return f"{text}; and {more} more" if more > 0 else text
+
+
+class _Checker:
+    def __init__(
+        self,
+        text: str,
+        readings: ReadingCorpus,
+        peers: PeerCorpus | None,
+        progress: Callable[[int], None],
+    ):
+        self.text = text
+        self.readings = readings
+        self.peers = peers
+        self.progress = progress
+        self.essay = words_of(text)
+        self.coverage = _Coverage(len(self.essay))
+        self.findings: list[Finding] = []
+
+    # --- helpers ---------------------------------------------------------------------------
+
+    def _add(self, kind: str, first: int, last: int, similarity: float, **source) -> None:
+        start, end = self.essay.char_span(first, last)
+        self.findings.append(
+            Finding(
+                kind=kind,
+                start=start,
+                end=end,
+                words=last - first,
+                similarity=round(similarity, 3),
+                **source,
+            )
+        )
+        self.coverage.cover(first, last)
+
+    def _paragraph_source(self, key: Hashable, b_start: int, b_end: int) -> dict:
+        words = self.readings.words[key]
+        source_start, source_end = words.char_span(b_start, b_end)
+        return {"paragraph": key, "source_start": source_start, "source_end": source_end}
+
+    def _quote_parts(self, quotation: Quotation) -> list[list[str]]:
+        parts = []
+        for start, end in quotation.parts:
+            first, last = self.essay.word_range(start, end)
+            if last > first:
+                parts.append(self.essay.words[first:last])
+        return parts
+
+    def _find_in_readings(self, parts: list[list[str]]) -> tuple[Hashable, Located] | None:
+        """The reading paragraph holding these words most nearly, if any holds them."""
+        words = [w for part in parts for w in part]
+        best = None
+        for key in self.readings.table.candidates(words):
+            located = locate(parts, self.readings.words[key].words)
+            if located and (best is None or located.similarity > best[1].similarity):
+                best = (key, located)
+        return best
+
+    # --- 1. quotations -----------------------------------------------------------------------
+
+    def quotations(self) -> list[tuple[int, int]]:
+        checked = []
+        for quotation in quotations_in(self.text):
+            parts = self._quote_parts(quotation)
+            count = sum(len(part) for part in parts)
+            first, last = self.essay.word_range(quotation.start, quotation.end)
+            if count < MIN_QUOTE_WORDS or last <= first:
+                continue
+            if quotation.citations:
+                self._cited_quotation(quotation, parts, first, last)
+                checked.append((first, last))
+            elif count >= MIN_COPY_WORDS:
+                found = self._find_in_readings(parts)
+                if found and found[1].similarity >= FOUND_ELSEWHERE_MIN:
+                    key, located = found
+                    self._add(
+                        UNATTRIBUTED,
+                        first,
+                        last,
+                        located.similarity,
+                        **self._paragraph_source(key, located.b_start, located.b_end),
+                        detail="In quotation marks but not cited.",
+                    )
+                    checked.append((first, last))
+        # Only quotations that were classified are set aside: a short slogan in inverted commas
+        # inside a copied passage is part of the copying.
+        return checked
+
+    def _cited_quotation(self, quotation: Quotation, parts, first: int, last: int) -> None:
+        cited_keys = [
+            self.readings.by_anchor.get(c.anchor) for c in quotation.citations if c.anchor
+        ]
+        cited_keys = [key for key in cited_keys if key is not None]
+        best_cited = None
+        for key in cited_keys:
+            located = locate(parts, self.readings.words[key].words)
+            if located and (best_cited is None or located.similarity > best_cited[1].similarity):
+                best_cited = (key, located)
+        if best_cited and best_cited[1].similarity >= EXACT_MIN:
+            key, located = best_cited
+            self._add(
+                QUOTED_CITED,
+                first,
+                last,
+                located.similarity,
+                **self._paragraph_source(key, located.b_start, located.b_end),
+                cited=key,
+            )
+            return
+        cited = best_cited[0] if best_cited else (cited_keys[0] if cited_keys else None)
+        elsewhere = self._find_in_readings(parts)
+        if (
+            elsewhere
+            and elsewhere[1].similarity >= FOUND_ELSEWHERE_MIN
+            and (best_cited is None or elsewhere[1].similarity > best_cited[1].similarity)
+        ):
+            key, located = elsewhere
+            paragraph = self.readings.paragraphs[key]
+            self._add(
+                WRONG_PARAGRAPH,
+                first,
+                last,
+                located.similarity,
+                **self._paragraph_source(key, located.b_start, located.b_end),
+                cited=cited,
+                detail=f"The quoted words are in {paragraph.reading_slug} ¶{paragraph.number}.",
+            )
+            return
+        if best_cited and best_cited[1].similarity >= MISQUOTE_MIN:
+            key, located = best_cited
+            self._add(
+                MISQUOTED,
+                first,
+                last,
+                located.similarity,
+                **self._paragraph_source(key, located.b_start, located.b_end),
+                cited=key,
+                detail=_describe(located, last - first),
+            )
+            return
+        if cited is None:
+            detail = "The citation does not name a paragraph of the course's readings."
+        else:
+            detail = "The quoted words are not in the cited paragraph or any other reading."
+        self._add(WRONG_PARAGRAPH, first, last, 0.0, cited=cited, detail=detail)
+
+    # --- 2. copying from the readings ----------------------------------------------------------
+
+    def reading_copies(self, quoted: list[tuple[int, int]]) -> None:
+        words = self.essay.words
+        candidates = self.readings.index.candidates(words)
+        self.progress(35)
+        spans = []
+        for key in candidates:
+            for span in aligned_spans(
+                words, self.readings.words[key].words, min_matched=MIN_COPY_WORDS
+            ):
+                spans.append((span, key))
+        self.progress(60)
+        # The closest source first; a stretch copied from two identical paragraphs is reported
+        # once.
+        spans.sort(key=lambda item: (-item[0].matched, -item[0].similarity))
+        in_quote = _Coverage(len(self.essay))
+        for first, last in quoted:
+            in_quote.cover(first, last)
+        for span, key in spans:
+            for first, last in self.coverage.free_runs(span.a_start, span.a_end):
+                runs = in_quote.free_runs(first, last)
+                for run_first, run_last in runs:
+                    if run_last - run_first < MIN_COPY_WORDS:
+                        continue
+                    self._add_copy(span, key, run_first, run_last)
+
+    def _add_copy(self, span, key, first: int, last: int) -> None:
+        # The source stretch answering to this part of the essay span, in proportion.
+        length = span.a_end - span.a_start
+        ratio = (span.b_end - span.b_start) / length if length else 1
+        b_start = span.b_start + round((first - span.a_start) * ratio)
+        b_end = min(span.b_start + round((last - span.a_start) * ratio), span.b_end)
+        paragraph = self.readings.paragraphs[key]
+        detail = "Copied without quotation marks."
+        if self._cites_nearby(first, last, paragraph):
+            detail = "Cited, but copied without quotation marks."
+        self._add(
+            UNATTRIBUTED,
+            first,
+            last,
+            span.similarity,
+            **self._paragraph_source(key, b_start, max(b_end, b_start + 1)),
+            detail=detail,
+        )
+
+    def _cites_nearby(self, first: int, last: int, paragraph: SourceParagraph) -> bool:
+        start, end = self.essay.char_span(first, last)
+        window = self.text[max(0, start - 300) : end + 300]
+        return f"[[{paragraph.reading_slug}#p-{paragraph.number}]]" in window
+
+    # --- 3. peers ------------------------------------------------------------------------------
+
+    def peer_overlaps(self) -> None:
+        if self.peers is None:
+            return
+        words = self.essay.words
+        spans = []
+        for key in self.peers.index.candidates(words):
+            for span in aligned_spans(words, self.peers.words[key].words, min_matched=8):
+                spans.append((span, key))
+        spans.sort(key=lambda item: (-item[0].matched, -item[0].similarity))
+        for span, key in spans:
+            for first, last in self.coverage.free_runs(span.a_start, span.a_end):
+                if last - first < MIN_PEER_WORDS:
+                    continue
+                length = span.a_end - span.a_start
+                ratio = (span.b_end - span.b_start) / length if length else 1
+                b_start = span.b_start + round((first - span.a_start) * ratio)
+                b_end = min(span.b_start + round((last - span.a_start) * ratio), span.b_end)
+                peer_words = self.peers.words[key]
+                source_start, source_end = peer_words.char_span(b_start, max(b_end, b_start + 1))
+                self._add(
+                    PEER_OVERLAP,
+                    first,
+                    last,
+                    span.similarity,
+                    peer=key,
+                    source_start=source_start,
+                    source_end=source_end,
+                )
+
+    def run(self) -> Result:
+        self.progress(10)
+        quoted = self.quotations()
+        self.progress(25)
+        self.reading_copies(quoted)
+        self.progress(70)
+        self.peer_overlaps()
+        self.progress(95)
+        return Result(findings=self._merged(), total_words=len(self.essay))
+
+    def _merged(self) -> list[Finding]:
+        """Join copies of one source that only a classified quotation split: one passage
+        copied with a quotation inside it is one match."""
+        merged: list[Finding] = []
+        for finding in sorted(self.findings, key=lambda f: (f.start, f.end)):
+            last = merged[-1] if merged else None
+            if (
+                last is not None
+                and finding.kind == last.kind
+                and finding.kind in (UNATTRIBUTED, PEER_OVERLAP)
+                and (finding.paragraph, finding.peer) == (last.paragraph, last.peer)
+                and not words_of(self.text[last.end : finding.start]).words
+            ):
+                words = last.words + finding.words
+                merged[-1] = Finding(
+                    kind=last.kind,
+                    start=last.start,
+                    end=finding.end,
+                    words=words,
+                    similarity=round(
+                        (last.similarity * last.words + finding.similarity * finding.words) / words,
+                        3,
+                    ),
+                    paragraph=last.paragraph,
+                    peer=last.peer,
+                    source_start=min(last.source_start, finding.source_start),
+                    source_end=max(last.source_end, finding.source_end),
+                    detail=last.detail if last.words >= finding.words else finding.detail,
+                )
+            else:
+                merged.append(finding)
+        return merged
+
+
+def check_essay(
+    text: str,
+    *,
+    readings: ReadingCorpus,
+    peers: PeerCorpus | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> Result:
+    """Every classified match of ``text`` against the readings and the peers' essays."""
+    return _Checker(text, readings, peers, progress or (lambda percent: None)).run()
