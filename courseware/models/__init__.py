@@ -35,6 +35,12 @@ from courseware.models.marking import (
     InlineComment,
     MarkingReveal,
 )
+from courseware.models.originality import (
+    MatchKind,
+    OriginalityMatch,
+    OriginalityReport,
+    ReportStatus,
+)
 from courseware.models.submissions import Submission, SubmissionStatus, SubmissionVersion
 from courseware.models.teaching import (
     Assignment,
@@ -70,8 +76,11 @@ __all__ = [
     "FootnoteMarker",
     "Level",
     "MarkingReveal",
+    "MatchKind",
     "Membership",
     "MembershipRole",
+    "OriginalityMatch",
+    "OriginalityReport",
     "Paragraph",
     "ParagraphKind",
     "Person",
@@ -82,6 +91,7 @@ __all__ = [
     "Reading",
     "ReadingKind",
     "ReadingProgress",
+    "ReportStatus",
     "Rubric",
     "Section",
     "SectionKind",
