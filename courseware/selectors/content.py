@@ -69,6 +69,16 @@ def courses_for_user(*, user: User | AnonymousUser) -> QuerySet[Course]:
     return Course.objects.filter(pk__in=_student_classrooms(user).values("course_id"))
 
 
+def units_for_user(*, user: User | AnonymousUser) -> QuerySet[Unit]:
+    """Units of the courses the user may see."""
+    return Unit.objects.filter(course__in=courses_for_user(user=user))
+
+
+def prompts_for_user(*, user: User | AnonymousUser) -> QuerySet[EssayPrompt]:
+    """Essay prompts of the courses the user may see."""
+    return EssayPrompt.objects.filter(course__in=courses_for_user(user=user))
+
+
 def course_get_for(*, user: User | AnonymousUser, slug: str) -> Course:
     """The course with this slug if the user may see it; 404 when missing or not theirs alike."""
     return get_object_or_404(courses_for_user(user=user), slug=slug)
@@ -154,7 +164,7 @@ def course_prompts(*, course: Course) -> list[EssayPrompt]:
 def unit_get_for(*, user: User | AnonymousUser, course_slug: str, slug: str) -> Unit:
     """A unit of a course the user may see, with its readings, prompts and quizzes."""
     return get_object_or_404(
-        Unit.objects.filter(course__in=courses_for_user(user=user))
+        units_for_user(user=user)
         .select_related("course")
         .prefetch_related(
             _unit_readings(),
@@ -185,7 +195,7 @@ def read_reading_ids(*, user: User | AnonymousUser, readings: list[Reading]) -> 
 def prompt_get_for(*, user: User | AnonymousUser, course_slug: str, slug: str) -> EssayPrompt:
     """An essay prompt of a course the user may see, with its unit, rubric and readings."""
     return get_object_or_404(
-        EssayPrompt.objects.filter(course__in=courses_for_user(user=user))
+        prompts_for_user(user=user)
         .select_related("course", "unit", "rubric")
         .prefetch_related(Prefetch("readings", queryset=Reading.objects.order_by("title"))),
         course__slug=course_slug,

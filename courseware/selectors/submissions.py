@@ -15,12 +15,15 @@ from typing import TYPE_CHECKING
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
+from accounts.permissions import is_school_admin
 from courseware import permissions
 from courseware.models import (
     Assignment,
     AssignmentKind,
     EssayPrompt,
     Extension,
+    Membership,
+    MembershipRole,
     Paragraph,
     Reading,
     Submission,
@@ -96,6 +99,25 @@ def submission_get_for(*, user: User | AnonymousUser, pk: int) -> Submission:
     if not permissions.can_view_submission(user, submission):
         raise Http404
     return submission
+
+
+def submissions_for_user(*, user: User | AnonymousUser) -> QuerySet[Submission]:
+    """Every submission the user may see, by the rule ``permissions.can_view_submission``
+    applies to one: their own, every one in a class they teach, every one for a school admin.
+    Drafts' texts are left out: a list never shows them."""
+    if not (user.is_authenticated and user.is_active):
+        return Submission.objects.none()
+    submissions = (
+        Submission.objects.select_related(*_SUBMISSION_JOINS)
+        .defer("draft_text")
+        .order_by("assignment", "student")
+    )
+    if is_school_admin(user):
+        return submissions
+    taught = Membership.objects.filter(user=user, role=MembershipRole.TEACHER)
+    return submissions.filter(
+        Q(student=user) | Q(assignment__classroom__in=taught.values("classroom_id"))
+    )
 
 
 def submission_versions(*, submission: Submission) -> list[SubmissionVersion]:

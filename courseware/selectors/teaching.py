@@ -16,6 +16,7 @@ from django.db.models import (
     IntegerField,
     OuterRef,
     Prefetch,
+    Q,
     QuerySet,
     Subquery,
 )
@@ -304,6 +305,25 @@ def assignment_get_for(*, user: User, pk: int, now: datetime) -> Assignment:
     raise Http404
 
 
+def assignments_for_user(*, user: User, now: datetime) -> QuerySet[Assignment]:
+    """Every assignment the user may see, by the rule ``assignment_get_for`` applies to one: all
+    of a class they teach (withdrawn ones included), all of every class for a school admin, and
+    for a student the live ones of their classes that have opened."""
+    assignments = Assignment.objects.select_related(*_TARGETS).order_by("due_at", "pk")
+    if is_school_admin(user):
+        return assignments
+    taught = Membership.objects.filter(user=user, role=MembershipRole.TEACHER)
+    studied = Membership.objects.filter(user=user, role=MembershipRole.STUDENT)
+    return assignments.filter(
+        Q(classroom__in=taught.values("classroom_id"))
+        | Q(
+            classroom__in=studied.values("classroom_id"),
+            withdrawn_at__isnull=True,
+            opens_at__lte=now,
+        )
+    )
+
+
 def assignment_has_student_work(*, assignment: Assignment) -> bool:
     """Whether any student has work on this assignment that a change could orphan."""
     for name in STUDENT_WORK_RELATIONS:
@@ -553,6 +573,40 @@ def quiz_attempt_get_for(*, user: User, pk: int) -> QuizAttempt:
     if not teaches:
         raise Http404
     return attempt
+
+
+def quiz_attempts_for_user(*, user: User) -> QuerySet[QuizAttempt]:
+    """Every quiz attempt the user may see, by the rule ``quiz_attempt_get_for`` applies to one:
+    their own, every attempt in a class they teach, every attempt for a school admin."""
+    attempts = QuizAttempt.objects.select_related(
+        "student", "assignment__classroom", "assignment__quiz"
+    ).order_by("assignment", "student", "number")
+    if is_school_admin(user):
+        return attempts
+    taught = Membership.objects.filter(user=user, role=MembershipRole.TEACHER)
+    return attempts.filter(
+        Q(student=user) | Q(assignment__classroom__in=taught.values("classroom_id"))
+    )
+
+
+def quiz_attempt_reveals_answers(
+    *, attempt: QuizAttempt, user: User, now: datetime, work: StudentWork | None = None
+) -> bool:
+    """Whether the correct answers of a handed-in attempt may be shown to this user.
+
+    Teachers always see them; the student who took it sees them once they cannot try again, or
+    when the attempt scored full marks (nothing left to improve): no spoilers for a retry.
+    ``work`` is the student's work on the assignment when the caller already has it.
+    """
+    if attempt.submitted_at is None:
+        return False
+    if attempt.student_id != user.pk:
+        return True
+    if attempt.score == attempt.max_score:
+        return True
+    if work is None:
+        work = student_work_on(student=user, assignment=attempt.assignment, now=now)
+    return not work.can_attempt
 
 
 def quiz_questions(*, quiz: Quiz) -> list[Question]:

@@ -734,14 +734,15 @@ def quiz_attempt(request, pk: int):
         messages.info(request, _("This attempt was already handed in; its result is below."))
         return redirect("courseware:quiz-attempt", pk=attempt.pk)
     answers = selectors.quiz_attempt_answers(attempt=attempt)
+    now = timezone.now()
     work = (
-        selectors.student_work_on(student=request.user, assignment=assignment, now=timezone.now())
+        selectors.student_work_on(student=request.user, assignment=assignment, now=now)
         if is_owner
         else None
     )
-    # Correct answers are revealed once the student cannot try again (or has nothing left to
-    # improve): no spoilers for a retry.
-    reveal = not is_owner or not work.can_attempt or attempt.score == attempt.max_score
+    reveal = selectors.quiz_attempt_reveals_answers(
+        attempt=attempt, user=request.user, now=now, work=work
+    )
     results = []
     for question in questions:
         answer = answers.get(question.pk)
