@@ -1,0 +1,175 @@
+"""Every page of Lectern, for every role, passes axe-core's WCAG 2.1 A and AA rules.
+
+The crawl list is built from the demo school plus the objects a page needs to exist (a handed-in
+essay, a submitted quiz attempt), and each URL's status is checked too, so that a page that stops
+rendering (or a crawl entry that goes stale) fails rather than being checked as an error page.
+The rule sets are ``wcag2a``, ``wcag2aa``, ``wcag21a`` and ``wcag21aa`` (see ``tests/e2e/axe.py``).
+
+Not crawled: ``/api/docs/`` (Swagger UI, a third-party developer tool whose own markup axe
+faults) and the Django admin (Django's own pages).
+"""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from courseware.models import (
+    Assignment,
+    AssignmentKind,
+    Classroom,
+    Course,
+    MembershipRole,
+    Rubric,
+)
+from courseware.services.submissions import (
+    submission_draft_save,
+    submission_start,
+    submission_submit,
+)
+from courseware.services.teaching import quiz_attempt_start, quiz_attempt_submit
+from tests.e2e.axe import axe_violations, format_violations
+
+PASSWORD = "lectern-demo"
+CLASS_A = "HSCMHA26"
+
+
+def _handed_in_essay(assignment: Assignment, student):
+    """A submitted essay long enough for the prompt's word limits."""
+    now = timezone.now()
+    submission = submission_start(assignment=assignment, student=student, now=now)
+    words = max(assignment.prompt.min_words, 10)
+    text = "## Introduction\n\n" + " ".join(["Stalin controlled the apparatus."] * (words // 4 + 1))
+    submission = submission_draft_save(
+        submission=submission, text=text, revision=0, by=student, now=now
+    )
+    submission_submit(
+        submission=submission,
+        revision=submission.revision,
+        honesty_declared=True,
+        by=student,
+        now=now,
+    )
+    return submission
+
+
+def _submitted_quiz_attempt(assignment: Assignment, student):
+    now = timezone.now()
+    attempt = quiz_attempt_start(assignment=assignment, student=student, now=now)
+    answers = {
+        question.pk: question.choices.all()[0].pk
+        for question in assignment.quiz.questions.prefetch_related("choices")
+    }
+    return quiz_attempt_submit(attempt=attempt, answers=answers, now=now)
+
+
+def _crawl(demo_school) -> dict[str, tuple[str | None, list[tuple[str, int]]]]:
+    """For each role: who logs in, and the (URL, expected status) pairs they visit."""
+    classroom = Classroom.objects.get(join_code=CLASS_A)
+    course = Course.objects.get(pk=classroom.course_id)
+    assignments = {a.kind: a for a in classroom.assignments.select_related("prompt", "quiz")}
+    reading_assignment = assignments[AssignmentKind.READING]
+    essay = assignments[AssignmentKind.ESSAY]
+    quiz = assignments[AssignmentKind.QUIZ]
+    student = classroom.memberships.filter(role=MembershipRole.STUDENT).order_by("pk")[0].user
+    teacher = classroom.memberships.filter(role=MembershipRole.TEACHER).order_by("pk")[0].user
+    submission = _handed_in_essay(essay, student)
+    attempt = _submitted_quiz_attempt(quiz, student)
+    reading = reading_assignment.reading
+    unit = course.units.order_by("pk").first()
+    prompt = essay.prompt
+    rubric = Rubric.objects.order_by("pk").first()
+
+    def url(name, *args, query=""):
+        return reverse(name, args=args) + query
+
+    content_pages = [
+        url("courseware:course-list"),
+        url("courseware:course-detail", course.slug),
+        url("courseware:glossary", course.slug),
+        url("courseware:people", course.slug),
+        url("courseware:timeline", course.slug),
+        url("courseware:unit-detail", course.slug, unit.slug),
+        url("courseware:prompt-detail", course.slug, prompt.slug),
+        url("courseware:reading-list"),
+        url("courseware:reading-detail", reading.slug),
+        url("courseware:search", query="?q=Trotsky"),
+        url("courseware:rubric-list"),
+        url("courseware:rubric-detail", rubric.pk),
+        url("accounts:profile"),
+        url("account_change_password"),
+        url("account_email"),
+    ]
+    student_pages = [
+        url("courseware:dashboard"),
+        url("courseware:classroom-detail", classroom.pk),
+        url("courseware:assignment-detail", reading_assignment.pk),
+        url("courseware:assignment-detail", essay.pk),
+        url("courseware:assignment-detail", quiz.pk),
+        url("courseware:essay-write", essay.pk),
+        url("courseware:submission-detail", submission.pk),
+        url("courseware:submission-version", submission.pk, 1),
+        url("courseware:quiz-attempt", attempt.pk),
+        *content_pages,
+    ]
+    teacher_pages = [
+        url("courseware:dashboard"),
+        url("courseware:classroom-detail", classroom.pk),
+        url("courseware:classroom-roster", classroom.pk),
+        url("courseware:assignment-create", classroom.pk, "reading"),
+        url("courseware:assignment-create", classroom.pk, "essay"),
+        url("courseware:assignment-create", classroom.pk, "quiz"),
+        url("courseware:assignment-detail", reading_assignment.pk),
+        url("courseware:assignment-detail", essay.pk),
+        url("courseware:assignment-detail", quiz.pk),
+        url("courseware:assignment-edit", essay.pk),
+        url("courseware:submission-detail", submission.pk),
+        url("courseware:submission-version", submission.pk, 1),
+        url("courseware:reading-create"),
+        url("courseware:reading-edit", reading.slug),
+        url("courseware:unit-create", course.slug),
+        url("courseware:unit-edit", course.slug, unit.slug),
+        url("courseware:prompt-create", course.slug),
+        url("courseware:prompt-edit", course.slug, prompt.slug),
+        url("courseware:rubric-create"),
+        url("courseware:rubric-edit", rubric.pk),
+        *content_pages,
+    ]
+    admin_pages = [
+        url("courseware:dashboard"),
+        url("courseware:classroom-create"),
+        url("courseware:classroom-detail", classroom.pk),
+        url("courseware:classroom-roster", classroom.pk),
+        url("courseware:classroom-enrol", classroom.pk),
+        url("accounts:profile"),
+    ]
+    anonymous_pages = [
+        url("home"),
+        url("account_login"),
+        url("account_signup"),
+        url("account_reset_password"),
+    ]
+    return {
+        "anonymous": (None, [(u, 200) for u in anonymous_pages] + [("/no-such-page/", 404)]),
+        "student": (student.username, [(u, 200) for u in student_pages]),
+        "teacher": (teacher.username, [(u, 200) for u in teacher_pages]),
+        "school_admin": ("admin", [(u, 200) for u in admin_pages]),
+    }
+
+
+@pytest.mark.parametrize("role", ["anonymous", "student", "teacher", "school_admin"])
+def test_every_page_has_no_axe_violations(page, live_server, demo_school, log_in, role):
+    login, pages = _crawl(demo_school)[role]
+    if login is not None:
+        log_in(page, login, PASSWORD)
+        page.wait_for_url(f"{live_server.url}{reverse('courseware:dashboard')}")
+    reports = []
+    for path, expected_status in pages:
+        response = page.goto(f"{live_server.url}{path}")
+        assert response.status == expected_status, f"{path} answered {response.status}"
+        page.wait_for_load_state("load")
+        violations = axe_violations(page)
+        if violations:
+            reports.append(format_violations(path, violations))
+    assert not reports, "\n".join(reports)
