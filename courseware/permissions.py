@@ -164,3 +164,31 @@ def can_view_grade(user: User | AnonymousUser, grade: Grade) -> bool:
     if submission.student_id == user.pk:
         return grade.released_at is not None
     return can_mark(user, submission.assignment.classroom)
+
+
+# --- Originality ---------------------------------------------------------------------------------
+
+if TYPE_CHECKING:
+    from courseware.models import OriginalityReport
+
+
+def can_run_originality_check(user: User | AnonymousUser, submission: Submission) -> bool:
+    """A class's teachers (and school admins) read every originality report of its essays and
+    ask for a re-check."""
+    return can_manage_classroom(user, submission.assignment.classroom)
+
+
+def can_share_originality_report(user: User | AnonymousUser, submission: Submission) -> bool:
+    """Those who run the checks decide whether a student may read their own report."""
+    return can_run_originality_check(user, submission)
+
+
+def can_view_originality_report(user: User | AnonymousUser, report: OriginalityReport) -> bool:
+    """A report is read by the class's teachers and school admins, and by its own student once
+    a teacher has shown it to them; to anyone else it does not exist (404)."""
+    if not (user.is_authenticated and user.is_active):
+        return False
+    submission = report.version.submission
+    if submission.student_id == user.pk:
+        return report.visible_to_student
+    return can_run_originality_check(user, submission)

@@ -44,6 +44,7 @@ from courseware.models import (
     SubmissionVersion,
 )
 from courseware.rendering import count_words
+from courseware.services.originality import originality_report_request
 from courseware.timing import DeadlineState, deadline_for
 
 if TYPE_CHECKING:
@@ -343,6 +344,7 @@ def submission_submit(
             "honesty_declared_at",
         ]
     )
+    originality_report_request(version=version, now=now)  # runs once this transaction commits
     return version
 
 

@@ -1,0 +1,194 @@
+"""Reads for originality reports: who may see which report, and what each page needs.
+
+A report is seen by the teachers of the class and school admins, and by its student only when
+a teacher has shown it to them (``permissions.can_view_originality_report``); to anyone else it
+does not exist (404). The report page's query count is fixed here and does not grow with the
+number of matches, readings or peers.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from django.db.models import F, QuerySet
+from django.http import Http404
+
+from courseware import permissions
+from courseware.models import (
+    Assignment,
+    OriginalityMatch,
+    OriginalityReport,
+    Submission,
+    SubmissionVersion,
+)
+from courseware.selectors.submissions import citable_readings, submission_get_for
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from accounts.models import User
+
+
+def citable_reading_ids(*, assignment: Assignment) -> list[int]:
+    """The readings an essay is checked against: the prompt's readings and every reading set
+    in the course's units (the same readings the essay may cite)."""
+    return list(citable_readings(assignment=assignment).values_list("pk", flat=True))
+
+
+def peer_versions(*, version: SubmissionVersion) -> QuerySet[SubmissionVersion]:
+    """The latest handed-in version of every other student's essay on the same prompt: this
+    class's assignment and the same prompt set in other classes, this year's or earlier."""
+    submission = version.submission
+    return (
+        SubmissionVersion.objects.filter(
+            submission__assignment__prompt_id=submission.assignment.prompt_id,
+            number=F("submission__current_version"),
+        )
+        .exclude(submission__student_id=submission.student_id)
+        .order_by("pk")
+    )
+
+
+def latest_report(*, version: SubmissionVersion) -> OriginalityReport | None:
+    """The version's latest run, if it has been checked."""
+    return version.originality_reports.order_by("-run").first()
+
+
+def latest_reports_for(*, versions: list[SubmissionVersion]) -> dict[int, OriginalityReport]:
+    """Version id → its latest report, for a list of versions in one query (marking lists)."""
+    latest: dict[int, OriginalityReport] = {}
+    for report in OriginalityReport.objects.filter(version__in=versions).order_by(
+        "version_id", "-run"
+    ):
+        latest.setdefault(report.version_id, report)
+    return latest
+
+
+@dataclass
+class ReportAccess:
+    """A version the user may see, its latest report and what the user may do with it."""
+
+    submission: Submission
+    version: SubmissionVersion
+    report: OriginalityReport | None
+    can_run: bool
+    can_share: bool
+
+
+def report_access(*, user: User | AnonymousUser, pk: int, number: int) -> ReportAccess:
+    """The originality report of version ``number`` of submission ``pk`` as ``user`` may see it.
+
+    404 when the user may not see the submission, when the version does not exist, and for a
+    student whose report has not been shown to them (or who has none yet): a report the user
+    may not see looks the same as a missing one.
+    """
+    submission = submission_get_for(user=user, pk=pk)
+    version = (
+        SubmissionVersion.objects.defer("text").filter(submission=submission, number=number).first()
+    )
+    if version is None:
+        raise Http404
+    version.submission = submission
+    report = latest_report(version=version)
+    can_run = permissions.can_run_originality_check(user, submission)
+    if not can_run and (
+        report is None or not permissions.can_view_originality_report(user, report)
+    ):
+        raise Http404
+    return ReportAccess(
+        submission=submission,
+        version=version,
+        report=report,
+        can_run=can_run,
+        can_share=permissions.can_share_originality_report(user, submission),
+    )
+
+
+@dataclass
+class Segment:
+    """A stretch of the essay's text, highlighted when ``match`` is set."""
+
+    text: str
+    match: OriginalityMatch | None = None
+
+
+CONTEXT_WORDS = 40  # of the source either side of the matched words
+
+
+@dataclass
+class SourceView:
+    """A match's source as the report shows it: the paragraph (or peer essay) with the matched
+    words split out, or only the words kept when the source has changed since."""
+
+    before: str
+    matched: str
+    after: str
+
+
+def report_matches(*, report: OriginalityReport) -> list[OriginalityMatch]:
+    """A report's matches with their sources, in essay order (one query)."""
+    return list(
+        OriginalityMatch.objects.filter(report=report)
+        .select_related(
+            "paragraph__reading",
+            "cited_paragraph__reading",
+            "peer_version__submission__student",
+            "peer_version__submission__assignment__classroom",
+        )
+        .order_by("start", "pk")
+    )
+
+
+def essay_segments(text: str, matches: list[OriginalityMatch]) -> list[list[Segment]]:
+    """The essay cut into paragraphs of plain and highlighted stretches. Overlapping matches
+    are shown once, the earlier first."""
+    segments: list[Segment] = []
+    cursor = 0
+    for match in matches:
+        start = max(match.start, cursor)
+        if start >= match.end or start >= len(text):
+            continue
+        if start > cursor:
+            segments.append(Segment(text[cursor:start]))
+        segments.append(Segment(text[start : match.end], match))
+        cursor = match.end
+    if cursor < len(text):
+        segments.append(Segment(text[cursor:]))
+    return _paragraphs(segments)
+
+
+def _paragraphs(segments: list[Segment]) -> list[list[Segment]]:
+    """Split plain segments at blank lines so the essay keeps its paragraphs."""
+    paragraphs: list[list[Segment]] = [[]]
+    for segment in segments:
+        if segment.match is not None:
+            paragraphs[-1].append(segment)
+            continue
+        pieces = segment.text.replace("\r\n", "\n").split("\n\n")
+        for i, piece in enumerate(pieces):
+            if i:
+                paragraphs.append([])
+            if piece.strip("\n"):
+                paragraphs[-1].append(Segment(piece.strip("\n") if i else piece.rstrip("\n")))
+    return [p for p in paragraphs if p]
+
+
+def source_view(match: OriginalityMatch) -> SourceView:
+    """The match's source with the matched words marked, from the live paragraph when it still
+    reads as it did, else the words kept with the match."""
+    if match.paragraph is not None:
+        text = match.paragraph.text
+    elif match.peer_version is not None:
+        text = match.peer_version.text
+    else:
+        return SourceView("", "", "")
+    if text[match.source_start : match.source_end] == match.source_excerpt:
+        before = text[: match.source_start].split()
+        after = text[match.source_end :].split()
+        return SourceView(
+            ("… " if len(before) > CONTEXT_WORDS else "") + " ".join(before[-CONTEXT_WORDS:]),
+            match.source_excerpt,
+            " ".join(after[:CONTEXT_WORDS]) + (" …" if len(after) > CONTEXT_WORDS else ""),
+        )
+    return SourceView("", match.source_excerpt, "")
