@@ -77,13 +77,15 @@ def _spans_once(a: list, b: list, *, min_matched: int) -> list[Span]:
         if max(size for _a, _b, size in chain) < SEED:
             continue
         matched = sum(size for _a, _b, size in chain)
-        span = Span(
-            a_start=chain[0][0],
-            a_end=chain[-1][0] + chain[-1][2],
-            b_start=chain[0][1],
-            b_end=chain[-1][1] + chain[-1][2],
-            matched=matched,
-        )
+        a_start, b_start = chain[0][0], chain[0][1]
+        a_end, b_end = chain[-1][0] + chain[-1][2], chain[-1][1] + chain[-1][2]
+        # The alignment may have paired a word at a span's edge with the same word elsewhere
+        # (both give the same subsequence length): take back identical neighbours.
+        while a_start and b_start and a[a_start - 1] == b[b_start - 1]:
+            a_start, b_start, matched = a_start - 1, b_start - 1, matched + 1
+        while a_end < len(a) and b_end < len(b) and a[a_end] == b[b_end]:
+            a_end, b_end, matched = a_end + 1, b_end + 1, matched + 1
+        span = Span(a_start=a_start, a_end=a_end, b_start=b_start, b_end=b_end, matched=matched)
         longer = max(span.a_end - span.a_start, span.b_end - span.b_start)
         if matched >= min_matched and matched / longer >= MIN_DENSITY:
             spans.append(span)

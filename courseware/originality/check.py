@@ -37,7 +37,7 @@ from __future__ import annotations
 from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass, field
 
-from courseware.originality.align import Located, aligned_spans, locate
+from courseware.originality.align import Located, Span, aligned_spans, locate
 from courseware.originality.index import (
     PEER_SETTINGS,
     READING_SETTINGS,
@@ -58,6 +58,7 @@ SCORED = frozenset({UNATTRIBUTED, PEER_OVERLAP, MISQUOTED})
 MIN_QUOTE_WORDS = 3
 MIN_COPY_WORDS = 8
 MIN_PEER_WORDS = 12
+MAX_INLINE_QUOTE_WORDS = 60  # longer, and a quotation mark was left unmatched
 EXACT_MIN = 0.97  # located words this similar are the same words (allows one slip of OCR)
 MISQUOTE_MIN = 0.6
 FOUND_ELSEWHERE_MIN = 0.9
@@ -183,6 +184,18 @@ class _Coverage:
         return runs
 
 
+def _inside_copy(first: int, last: int, copies: list[tuple[Span, Hashable]]) -> bool:
+    """Whether words ``[first, last)`` lie in a stretch copied from a reading that runs on
+    for at least ``MIN_COPY_WORDS`` words outside them: quotation marks round part of a copied
+    passage do not make the passage a quotation."""
+    for span, _key in copies:
+        if span.a_start <= first and last <= span.a_end:
+            outside = (first - span.a_start) + (span.a_end - last)
+            if outside >= MIN_COPY_WORDS:
+                return True
+    return False
+
+
 def _describe(located: Located, words: int) -> str:
     changes = []
     for difference in located.differences[:4]:
@@ -255,13 +268,17 @@ class _Checker:
 
     # --- 1. quotations -----------------------------------------------------------------------
 
-    def quotations(self) -> list[tuple[int, int]]:
+    def quotations(self, copies: list[tuple[Span, Hashable]]) -> list[tuple[int, int]]:
         checked = []
         for quotation in quotations_in(self.text):
             parts = self._quote_parts(quotation)
             count = sum(len(part) for part in parts)
             first, last = self.essay.word_range(quotation.start, quotation.end)
             if count < MIN_QUOTE_WORDS or last <= first:
+                continue
+            if not quotation.block and count > MAX_INLINE_QUOTE_WORDS:
+                continue  # an unmatched quotation mark, not a quotation
+            if _inside_copy(first, last, copies):
                 continue
             if quotation.citations:
                 self._cited_quotation(quotation, parts, first, last)
@@ -343,20 +360,22 @@ class _Checker:
 
     # --- 2. copying from the readings ----------------------------------------------------------
 
-    def reading_copies(self, quoted: list[tuple[int, int]]) -> None:
+    def reading_alignments(self) -> list[tuple[Span, Hashable]]:
+        """Stretches of the essay aligned with reading paragraphs, closest source first."""
         words = self.essay.words
         candidates = self.readings.index.candidates(words)
-        self.progress(35)
+        self.progress(20)
         spans = []
         for key in candidates:
             for span in aligned_spans(
                 words, self.readings.words[key].words, min_matched=MIN_COPY_WORDS
             ):
                 spans.append((span, key))
-        self.progress(60)
-        # The closest source first; a stretch copied from two identical paragraphs is reported
-        # once.
+        # A stretch copied from two identical paragraphs is reported once, against the closer.
         spans.sort(key=lambda item: (-item[0].matched, -item[0].similarity))
+        return spans
+
+    def reading_copies(self, spans, quoted: list[tuple[int, int]]) -> None:
         in_quote = _Coverage(len(self.essay))
         for first, last in quoted:
             in_quote.cover(first, last)
@@ -425,9 +444,11 @@ class _Checker:
 
     def run(self) -> Result:
         self.progress(10)
-        quoted = self.quotations()
-        self.progress(25)
-        self.reading_copies(quoted)
+        copies = self.reading_alignments()
+        self.progress(50)
+        quoted = self.quotations(copies)
+        self.progress(60)
+        self.reading_copies(copies, quoted)
         self.progress(70)
         self.peer_overlaps()
         self.progress(95)

@@ -57,9 +57,9 @@ class IndexSettings:
     """
 
     n: int = 3
-    window: int = 30
-    step: int = 15
-    query_step: int = 5
+    window: int = 20
+    step: int = 10
+    query_step: int = 4
     bands: int = 24
     rows: int = 3
 

@@ -151,7 +151,7 @@ def paragraphs_of(text: str) -> list[tuple[int, int]]:
 # Opening mark → closing mark. A closing single quote must not be followed by a letter, so the
 # apostrophe in "Trotsky’s" does not close ‘Trotsky’s vision …’.
 _INLINE_QUOTES = re.compile(
-    r"“(?P<curly>[^”]+)”"
+    r"“(?P<curly>[^”“]+)”"
     r"|\"(?P<straight>[^\"\n]+)\""
     r"|(?<![^\W_])‘(?P<single>.+?)’(?![^\W_])"
     r"|(?<![^\W_])'(?P<plain>.+?)'(?![^\W_])",
