@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING
 from django.conf import settings
 from django.db.models import Count, F, Max, Prefetch, Q, QuerySet
 from django.http import Http404
+from django.utils.translation import gettext as _
 
 from accounts.models import User
 from courseware import permissions
@@ -221,9 +222,8 @@ class _ParagraphText(HTMLParser):
                 self._current = []
                 self._depth = 0
             return
-        if tag in ("br", "hr"):
-            if tag == "br":
-                self._current.append("\n")
+        if tag in ("br", "hr", "wbr"):
+            # Void elements: no text of their own, as a browser's text nodes have none.
             return
         self._depth += 1
         if (
@@ -329,6 +329,7 @@ class MarkingQueue:
     show: str
     sort: str
     releasable: int = 0
+    first_to_mark: int | None = None  # the first essay to mark, in the queue's name order
 
 
 def _state(submission: Submission | None, grade: Grade | None) -> tuple[QueueState, bool]:
@@ -430,6 +431,10 @@ def marking_queue(
         and row.submission is not None
         and row.submission.status == "submitted"
     )
+    rows.sort(key=_sort_key("name"))
+    first_to_mark = next(
+        (row.submission.pk for row in rows if row.state == QueueState.TO_MARK), None
+    )
     if show in {state.value for state in QueueState}:
         rows = [row for row in rows if row.state == show]
     else:
@@ -445,6 +450,7 @@ def marking_queue(
         show=show,
         sort=sort,
         releasable=releasable,
+        first_to_mark=first_to_mark,
     )
 
 
@@ -490,6 +496,12 @@ class MarkingPage:
     penalty_percent: Decimal
     extension: Extension | None
     max_mark: Decimal
+
+
+def rubric_id_for(*, submission: Submission) -> int:
+    """The rubric a submission is marked against: its grade's, else its prompt's now."""
+    graded = Grade.objects.filter(submission=submission).values_list("rubric_id", flat=True)
+    return graded.first() or submission.assignment.prompt.rubric_id
 
 
 def rubric_rows(*, rubric_id: int, grade: Grade | None = None) -> list[CriterionRow]:
@@ -589,6 +601,8 @@ def marking_page(*, submission: Submission) -> MarkingPage:
     changes = []
     if grade is not None:
         changes = list(grade.changes.select_related("changed_by").order_by("-changed_at", "-pk"))
+        for change in changes:
+            change.summary = change_summary(change)
     return MarkingPage(
         submission=submission,
         assignment=assignment,
@@ -611,6 +625,69 @@ def marking_page(*, submission: Submission) -> MarkingPage:
         extension=extension,
         max_mark=sum((row.max_marks for row in criteria), Decimal(0)),
     )
+
+
+def _mark_text(value: str | None) -> str:
+    if value is None:
+        return "—"
+    number = Decimal(value)
+    return str(int(number)) if number == number.to_integral_value() else format(number, "f")
+
+
+def change_summary(change: GradeChange) -> list[str]:
+    """What a change did, in a few lines a teacher can scan: levels, marks, comments, status."""
+    before, after = change.before or {}, change.after or {}
+    if change.kind == "inline_comment_added":
+        return [
+            f"¶{after.get('paragraph')} “{after.get('quote', '')[:60]}”: {after.get('text', '')}"
+        ]
+    if change.kind == "inline_comment_removed":
+        return [
+            f"¶{before.get('paragraph')} “{before.get('quote', '')[:60]}”: {before.get('text', '')}"
+        ]
+    lines = []
+    if change.kind == "resubmission_requested":
+        lines.append(_("Returned with a request to resubmit"))
+    elif change.kind == "released":
+        lines.append(_("Released to the student"))
+    elif change.kind == "withdrawn":
+        lines.append(
+            _("Taken back from the student to mark version %(n)s") % {"n": after.get("version")}
+        )
+    if before.get("status") != after.get("status") and before:
+        lines.append(
+            _("Status: %(before)s → %(after)s")
+            % {
+                "before": GradeStatus(before["status"]).label,
+                "after": GradeStatus(after["status"]).label,
+            }
+        )
+    old_criteria = {c["criterion"]: c for c in before.get("criteria", [])}
+    for criterion in after.get("criteria", []):
+        old = old_criteria.get(criterion["criterion"], {})
+        if (
+            old.get("level_title") != criterion["level_title"]
+            or old.get("marks") != criterion["marks"]
+        ):
+            if criterion["level_title"] or old.get("level_title"):
+                lines.append(
+                    f"{criterion['title']}: {old.get('level_title') or '—'} "
+                    f"({_mark_text(old.get('marks'))}) → {criterion['level_title'] or '—'} "
+                    f"({_mark_text(criterion['marks'])})"
+                )
+        if old.get("comment", "") != criterion["comment"]:
+            lines.append(_("%(title)s: comment edited") % {"title": criterion["title"]})
+    if before.get("overall_comment", "") != after.get("overall_comment", ""):
+        lines.append(_("Overall comment edited"))
+    if before.get("final_mark") != after.get("final_mark"):
+        lines.append(
+            _("Final mark: %(before)s → %(after)s")
+            % {
+                "before": _mark_text(before.get("final_mark")),
+                "after": _mark_text(after.get("final_mark")),
+            }
+        )
+    return lines or [_("No visible change")]
 
 
 # --- Feedback ------------------------------------------------------------------------------------
@@ -656,14 +733,46 @@ def released_grade_for_student(*, submission: Submission) -> Grade | None:
     )
 
 
-def student_grades(*, student: User) -> list[Grade]:
+def student_grades(*, student: User, with_criteria: bool = False) -> list[Grade]:
     """A student's released grades, newest first, with their assignments and classes (one
-    query)."""
-    return list(
+    query; two with each grade's criteria)."""
+    grades = (
         Grade.objects.filter(submission__student=student, released_at__isnull=False)
         .select_related("submission__assignment__classroom", "version")
         .defer("version__text", "submission__draft_text")
         .order_by("-released_at", "-pk")
+    )
+    if with_criteria:
+        grades = grades.prefetch_related(_CRITERION_GRADES)
+    return list(grades)
+
+
+_CRITERION_GRADES = Prefetch(
+    "criterion_grades",
+    queryset=CriterionGrade.objects.select_related("level").order_by("criterion__order"),
+)
+
+
+def grades_for_submission(*, submission_id: int) -> Grade:
+    """A submission's grade with its criteria, as the API shows it."""
+    return (
+        Grade.objects.select_related("version")
+        .defer("version__text")
+        .prefetch_related(_CRITERION_GRADES)
+        .get(submission_id=submission_id)
+    )
+
+
+def inline_comments_of(*, version_id: int) -> list[InlineComment]:
+    return list(InlineComment.objects.filter(version_id=version_id).order_by("paragraph", "start"))
+
+
+def inline_comments_of_latest(*, submission: Submission) -> list[InlineComment]:
+    """Inline comments on the version of a submission handed in last."""
+    return list(
+        InlineComment.objects.filter(
+            version__submission=submission, version__number=submission.current_version
+        ).order_by("paragraph", "start", "pk")
     )
 
 
@@ -1092,13 +1201,6 @@ def grades_for_assignment(*, assignment: Assignment) -> QuerySet[Grade]:
         Grade.objects.filter(submission__assignment=assignment)
         .select_related("submission__student", "version")
         .defer("version__text", "submission__draft_text")
-        .prefetch_related(
-            Prefetch(
-                "criterion_grades",
-                queryset=CriterionGrade.objects.select_related("level").order_by(
-                    "criterion__order"
-                ),
-            )
-        )
+        .prefetch_related(_CRITERION_GRADES)
         .order_by("pk")
     )

@@ -1,0 +1,62 @@
+"""Presentation helpers for marking pages: lateness and marks as a teacher reads them."""
+
+from decimal import Decimal
+
+from django import template
+from django.utils.translation import gettext as _
+
+register = template.Library()
+
+
+@register.filter
+def lateness(minutes: int) -> str:
+    """Minutes late as days, hours and minutes: "2 d 3 h", "45 min", "1 d"."""
+    if not minutes:
+        return ""
+    days, rest = divmod(int(minutes), 24 * 60)
+    hours, mins = divmod(rest, 60)
+    parts = []
+    if days:
+        parts.append(_("%(n)s d") % {"n": days})
+    if hours:
+        parts.append(_("%(n)s h") % {"n": hours})
+    if mins and not days:
+        parts.append(_("%(n)s min") % {"n": mins})
+    return " ".join(parts)
+
+
+@register.filter
+def days_late(minutes: int) -> int:
+    """Started days late, as the late penalty counts them."""
+    return -(-int(minutes or 0) // (24 * 60))
+
+
+@register.filter
+def marks(value) -> str:
+    """A mark without needless decimals: 7, 6.5, 6.12."""
+    if value is None or value == "":
+        return "—"
+    value = Decimal(value)
+    if value == value.to_integral_value():
+        return str(int(value))
+    return format(value.normalize(), "f")
+
+
+@register.filter
+def get_item(mapping, key):
+    return mapping.get(key) if mapping else None
+
+
+@register.inclusion_tag("courseware/marking/_submission_feedback.html", takes_context=True)
+def submission_feedback(context, submission):
+    """On a submission's page: its student's released mark with a link to the feedback; for
+    those who mark it, a link to the marking page."""
+    from courseware import permissions
+    from courseware.selectors.marking import released_grade_for_student
+
+    user = context["request"].user
+    if submission.student_id == user.pk:
+        return {"released_grade": released_grade_for_student(submission=submission)}
+    if submission.is_submitted and permissions.can_mark(user, submission.assignment.classroom):
+        return {"mark_submission": submission}
+    return {}
