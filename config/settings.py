@@ -228,6 +228,11 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "SCHEMA_PATH_PREFIX": r"/api/v[0-9]",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Several models have a "kind"; each choice set gets a component named after its model.
+    "ENUM_NAME_OVERRIDES": {
+        "AssignmentKindEnum": "courseware.models.AssignmentKind",
+        "ReadingKindEnum": "courseware.models.ReadingKind",
+    },
 }
 
 # --- Email ----------------------------------------------------------------------------------

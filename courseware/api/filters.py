@@ -1,0 +1,109 @@
+"""Query-string filters of the API's lists (django-filter).
+
+Filters only narrow what a selector already decided the user may see; none of them widens it.
+Filters through many-to-many relations use subqueries, so they neither repeat rows nor
+inflate a list's counts.
+"""
+
+from __future__ import annotations
+
+import django_filters as filters
+
+from courseware.models import (
+    Assignment,
+    AssignmentKind,
+    EssayPrompt,
+    QuizAttempt,
+    Reading,
+    ReadingKind,
+    Submission,
+    SubmissionStatus,
+    Unit,
+    UnitReading,
+)
+
+
+class UnitFilter(filters.FilterSet):
+    course = filters.NumberFilter(field_name="course_id", help_text="A course's id.")
+
+    class Meta:
+        model = Unit
+        fields: list = []
+
+
+class ReadingFilter(filters.FilterSet):
+    kind = filters.ChoiceFilter(choices=ReadingKind.choices)
+    unit = filters.NumberFilter(method="in_unit", help_text="Readings set for this unit.")
+    course = filters.NumberFilter(
+        method="in_course", help_text="Readings set for a unit of this course."
+    )
+
+    class Meta:
+        model = Reading
+        fields: list = []
+
+    def in_unit(self, queryset, name, value):
+        return queryset.filter(
+            pk__in=UnitReading.objects.filter(unit_id=value).values("reading_id")
+        )
+
+    def in_course(self, queryset, name, value):
+        return queryset.filter(
+            pk__in=UnitReading.objects.filter(unit__course_id=value).values("reading_id")
+        )
+
+
+class PromptFilter(filters.FilterSet):
+    course = filters.NumberFilter(field_name="course_id", help_text="A course's id.")
+    unit = filters.NumberFilter(field_name="unit_id", help_text="A unit's id.")
+
+    class Meta:
+        model = EssayPrompt
+        fields: list = []
+
+
+class AssignmentFilter(filters.FilterSet):
+    classroom = filters.NumberFilter(field_name="classroom_id", help_text="A class's id.")
+    kind = filters.ChoiceFilter(choices=AssignmentKind.choices)
+    due_after = filters.IsoDateTimeFilter(
+        field_name="due_at", lookup_expr="gte", help_text="Due at or after this moment."
+    )
+    due_before = filters.IsoDateTimeFilter(
+        field_name="due_at", lookup_expr="lte", help_text="Due at or before this moment."
+    )
+    withdrawn = filters.BooleanFilter(
+        field_name="withdrawn_at",
+        lookup_expr="isnull",
+        exclude=True,
+        help_text="Withdrawn ones only (true) or live ones only (false).",
+    )
+
+    class Meta:
+        model = Assignment
+        fields: list = []
+
+
+class SubmissionFilter(filters.FilterSet):
+    assignment = filters.NumberFilter(field_name="assignment_id", help_text="An assignment's id.")
+    classroom = filters.NumberFilter(
+        field_name="assignment__classroom_id", help_text="A class's id."
+    )
+    status = filters.ChoiceFilter(choices=SubmissionStatus.choices)
+
+    class Meta:
+        model = Submission
+        fields: list = []
+
+
+class QuizAttemptFilter(filters.FilterSet):
+    assignment = filters.NumberFilter(field_name="assignment_id", help_text="An assignment's id.")
+    submitted = filters.BooleanFilter(
+        field_name="submitted_at",
+        lookup_expr="isnull",
+        exclude=True,
+        help_text="Handed-in attempts only (true) or those in progress only (false).",
+    )
+
+    class Meta:
+        model = QuizAttempt
+        fields: list = []

@@ -1,0 +1,364 @@
+"""Every API endpoint × every role: the status each gets, and lists that show nobody anything
+that is not theirs.
+
+Roles (``tests.conftest.ROLES``): a school admin; the teacher and a student of ``classroom``;
+the teacher and a student of ``other_classroom``; anonymous. Every object addressed below
+belongs to ``classroom`` (or its course) unless its name says ``other``. Outside the class it is
+a 404, the same as a missing object; a member who may see it but not change it gets a 403;
+anonymous gets a 401.
+"""
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from courseware.models import AssignmentKind
+from tests.conftest import ROLES
+
+pytestmark = pytest.mark.django_db
+
+
+def _expect(admin, teacher, other_teacher, student, other_student, anonymous=401) -> dict:
+    results = [admin, teacher, other_teacher, student, other_student, anonymous]
+    return dict(zip(ROLES, results, strict=True))
+
+
+EVERYONE = _expect(200, 200, 200, 200, 200)
+# The class's members see it; outsiders get a 404.
+MEMBERS = _expect(200, 200, 404, 200, 404)
+# Those who run the class: its teachers and school admins.
+MANAGERS = _expect(200, 200, 404, 403, 404)
+# What only school admins do.
+ADMINS = _expect(200, 403, 404, 403, 404)
+# Content of the shared course: teachers see all content; both students are enrolled in it.
+CONTENT = EVERYONE
+# Content of a course nobody here studies: teachers see it, students get a 404.
+OTHER_CONTENT = _expect(200, 200, 200, 404, 404)
+AUTHORS = _expect(200, 200, 200, 403, 403)
+
+
+def _when(days: int) -> str:
+    return (timezone.now() + timedelta(days=days)).isoformat()
+
+
+def _all_correct(o) -> dict:
+    questions = o.quiz.quiz.questions.prefetch_related("choices")
+    return {
+        "answers": [
+            {"question": q.pk, "choice": next(c.pk for c in q.choices.all() if c.is_correct)}
+            for q in questions
+        ]
+    }
+
+
+RUBRIC = {
+    "title": "Source analysis",
+    "criteria": [
+        {
+            "title": "Use of evidence",
+            "levels": [
+                {"title": "High", "descriptor": "Precise.", "marks": "5"},
+                {"title": "Low", "descriptor": "General.", "marks": "1"},
+            ],
+        }
+    ],
+}
+
+# id, method, url, body, expected status per role
+MATRIX = [
+    # --- classes
+    ("classes-list", "get", lambda o: "/api/v1/classes/", None, EVERYONE),
+    (
+        "classes-create",
+        "post",
+        lambda o: "/api/v1/classes/",
+        lambda o: {"name": "12 History Z", "course": o.course.pk, "year": 2026},
+        _expect(201, 403, 403, 403, 403),
+    ),
+    (
+        "classes-retrieve",
+        "get",
+        lambda o: f"/api/v1/classes/{o.school.classroom.pk}/",
+        None,
+        MEMBERS,
+    ),
+    (
+        "classes-roster",
+        "get",
+        lambda o: f"/api/v1/classes/{o.school.classroom.pk}/roster/",
+        None,
+        MANAGERS,
+    ),
+    (
+        "classes-enrol",
+        "post",
+        lambda o: f"/api/v1/classes/{o.school.classroom.pk}/enrol/",
+        lambda o: {
+            "csv": "username,email,first_name,last_name\nnew.kid,new.kid@example.org,New,Kid\n",
+            "dry_run": True,
+        },
+        ADMINS,
+    ),
+    (
+        "classes-archive",
+        "post",
+        lambda o: f"/api/v1/classes/{o.school.classroom.pk}/archive/",
+        None,
+        ADMINS,
+    ),
+    (
+        "classes-restore",
+        "post",
+        lambda o: f"/api/v1/classes/{o.school.classroom.pk}/restore/",
+        None,
+        ADMINS,
+    ),
+    (
+        "classes-join-code",
+        "put",
+        lambda o: f"/api/v1/classes/{o.school.classroom.pk}/join-code/",
+        lambda o: {"enabled": False},
+        MANAGERS,
+    ),
+    (
+        "classes-join-code-regenerate",
+        "post",
+        lambda o: f"/api/v1/classes/{o.school.classroom.pk}/join-code/regenerate/",
+        None,
+        MANAGERS,
+    ),
+    (
+        "classes-teachers-add",
+        "post",
+        lambda o: f"/api/v1/classes/{o.school.classroom.pk}/teachers/",
+        lambda o: {"teacher": o.new_teacher.pk},
+        ADMINS,
+    ),
+    (
+        "classes-teachers-remove",
+        "delete",
+        lambda o: f"/api/v1/classes/{o.school.classroom.pk}/teachers/{o.school.teacher.pk}/",
+        None,
+        ADMINS,
+    ),
+    (
+        "classes-join",
+        "post",
+        lambda o: "/api/v1/classes/join/",
+        lambda o: {"code": o.school.classroom.join_code},
+        # The class's own student is in it already (200); the other student joins (201).
+        _expect(403, 403, 403, 200, 201),
+    ),
+    # --- assignments
+    ("assignments-list", "get", lambda o: "/api/v1/assignments/", None, EVERYONE),
+    (
+        "assignments-create",
+        "post",
+        lambda o: "/api/v1/assignments/",
+        lambda o: {
+            "classroom": o.school.classroom.pk,
+            "kind": AssignmentKind.READING,
+            "target": o.text.pk,
+            "opens_at": _when(0),
+            "due_at": _when(7),
+        },
+        _expect(201, 201, 404, 403, 404),
+    ),
+    (
+        "assignments-retrieve",
+        "get",
+        lambda o: f"/api/v1/assignments/{o.reading.pk}/",
+        None,
+        MEMBERS,
+    ),
+    (
+        "assignments-retrieve-withdrawn",
+        "get",
+        lambda o: f"/api/v1/assignments/{o.withdrawn.pk}/",
+        None,
+        _expect(200, 200, 404, 404, 404),
+    ),
+    (
+        "assignments-retrieve-not-open",
+        "get",
+        lambda o: f"/api/v1/assignments/{o.not_open.pk}/",
+        None,
+        _expect(200, 200, 404, 404, 404),
+    ),
+    (
+        "assignments-update",
+        "patch",
+        lambda o: f"/api/v1/assignments/{o.reading.pk}/",
+        lambda o: {"instructions": "Read sections 1 and 2."},
+        MANAGERS,
+    ),
+    (
+        "assignments-withdraw",
+        "post",
+        lambda o: f"/api/v1/assignments/{o.reading.pk}/withdraw/",
+        None,
+        MANAGERS,
+    ),
+    (
+        "assignments-restore",
+        "post",
+        lambda o: f"/api/v1/assignments/{o.withdrawn.pk}/restore/",
+        None,
+        _expect(200, 200, 404, 404, 404),
+    ),
+    (
+        "assignments-extensions-list",
+        "get",
+        lambda o: f"/api/v1/assignments/{o.reading.pk}/extensions/",
+        None,
+        MANAGERS,
+    ),
+    (
+        "assignments-extensions-grant",
+        "post",
+        lambda o: f"/api/v1/assignments/{o.essay.pk}/extensions/",
+        lambda o: {"student": o.school.student.pk, "due_at": _when(20)},
+        _expect(201, 201, 404, 403, 404),
+    ),
+    (
+        "assignments-extensions-revoke",
+        "delete",
+        lambda o: f"/api/v1/assignments/{o.reading.pk}/extensions/{o.extension.pk}/",
+        None,
+        _expect(204, 204, 404, 403, 404),
+    ),
+    (
+        "assignments-quiz-attempt-start",
+        "post",
+        lambda o: f"/api/v1/assignments/{o.quiz.pk}/quiz-attempts/",
+        None,
+        # The student resumes the attempt in progress; teachers do not take quizzes.
+        _expect(403, 403, 404, 200, 404),
+    ),
+    # --- quiz attempts
+    ("quiz-attempts-list", "get", lambda o: "/api/v1/quiz-attempts/", None, EVERYONE),
+    (
+        "quiz-attempts-retrieve",
+        "get",
+        lambda o: f"/api/v1/quiz-attempts/{o.attempt.pk}/",
+        None,
+        MEMBERS,
+    ),
+    (
+        "quiz-attempts-submit",
+        "post",
+        lambda o: f"/api/v1/quiz-attempts/{o.attempt.pk}/submit/",
+        _all_correct,
+        _expect(403, 403, 404, 200, 404),
+    ),
+    # --- submissions
+    ("submissions-list", "get", lambda o: "/api/v1/submissions/", None, EVERYONE),
+    (
+        "submissions-retrieve",
+        "get",
+        lambda o: f"/api/v1/submissions/{o.submission.pk}/",
+        None,
+        MEMBERS,
+    ),
+    # --- content
+    ("courses-list", "get", lambda o: "/api/v1/courses/", None, EVERYONE),
+    ("courses-retrieve", "get", lambda o: f"/api/v1/courses/{o.course.pk}/", None, CONTENT),
+    (
+        "courses-retrieve-other",
+        "get",
+        lambda o: f"/api/v1/courses/{o.other_course.pk}/",
+        None,
+        OTHER_CONTENT,
+    ),
+    ("units-list", "get", lambda o: "/api/v1/units/", None, EVERYONE),
+    ("units-retrieve", "get", lambda o: f"/api/v1/units/{o.unit.pk}/", None, CONTENT),
+    (
+        "units-retrieve-other",
+        "get",
+        lambda o: f"/api/v1/units/{o.other_unit.pk}/",
+        None,
+        OTHER_CONTENT,
+    ),
+    ("readings-list", "get", lambda o: "/api/v1/readings/", None, EVERYONE),
+    ("readings-retrieve", "get", lambda o: f"/api/v1/readings/{o.text.pk}/", None, CONTENT),
+    (
+        "readings-retrieve-other",
+        "get",
+        lambda o: f"/api/v1/readings/{o.other_text.pk}/",
+        None,
+        OTHER_CONTENT,
+    ),
+    (
+        "readings-progress",
+        "get",
+        lambda o: f"/api/v1/readings/{o.text.pk}/progress/",
+        None,
+        _expect(403, 403, 403, 200, 200),
+    ),
+    (
+        "readings-progress-mark-read",
+        "put",
+        lambda o: f"/api/v1/readings/{o.text.pk}/progress/",
+        lambda o: {"read": True},
+        _expect(403, 403, 403, 200, 200),
+    ),
+    (
+        "readings-progress-other",
+        "put",
+        lambda o: f"/api/v1/readings/{o.other_text.pk}/progress/",
+        lambda o: {"read": True},
+        _expect(403, 403, 403, 404, 404),
+    ),
+    ("prompts-list", "get", lambda o: "/api/v1/prompts/", None, EVERYONE),
+    ("prompts-retrieve", "get", lambda o: f"/api/v1/prompts/{o.prompt.pk}/", None, CONTENT),
+    (
+        "prompts-retrieve-other",
+        "get",
+        lambda o: f"/api/v1/prompts/{o.other_prompt.pk}/",
+        None,
+        OTHER_CONTENT,
+    ),
+    ("rubrics-list", "get", lambda o: "/api/v1/rubrics/", None, EVERYONE),
+    ("rubrics-retrieve", "get", lambda o: f"/api/v1/rubrics/{o.rubric.pk}/", None, CONTENT),
+    (
+        "rubrics-retrieve-other",
+        "get",
+        lambda o: f"/api/v1/rubrics/{o.other_prompt.rubric_id}/",
+        None,
+        OTHER_CONTENT,
+    ),
+    (
+        "rubrics-create",
+        "post",
+        lambda o: "/api/v1/rubrics/",
+        lambda o: RUBRIC,
+        _expect(201, 201, 201, 403, 403),
+    ),
+    (
+        "rubrics-update",
+        "put",
+        lambda o: f"/api/v1/rubrics/{o.rubric.pk}/",
+        lambda o: RUBRIC,
+        # In use by an essay of the class: the edit is a new version.
+        _expect(201, 201, 201, 403, 403),
+    ),
+    # --- accounts
+    ("me", "get", lambda o: "/api/v1/me/", None, EVERYONE),
+]
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize(
+    ("name", "method", "url", "body", "expected"), MATRIX, ids=[m[0] for m in MATRIX]
+)
+def test_endpoint_answers_each_role_as_expected(
+    world, api_as, role, name, method, url, body, expected
+):
+    client = api_as(role)
+    response = getattr(client, method)(url(world), body(world) if body else None, format="json")
+    assert response.status_code == expected[role], response.content
+    if response.status_code == 404:
+        assert response.json() == {"detail": "Not found."}
+    if response.status_code in (401, 403):
+        assert set(response.json()) == {"detail"}
