@@ -34,6 +34,7 @@ The score is the share of the essay's words that lie in ``unattributed``, ``peer
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass, field
 
@@ -58,6 +59,7 @@ SCORED = frozenset({UNATTRIBUTED, PEER_OVERLAP, MISQUOTED})
 MIN_QUOTE_WORDS = 3
 MIN_COPY_WORDS = 8
 MIN_PEER_WORDS = 12
+PEER_CANDIDATES = 40  # essays aligned word by word per check, those sharing most windows
 MAX_INLINE_QUOTE_WORDS = 60  # longer, and a quotation mark was left unmatched
 EXACT_MIN = 0.97  # located words this similar are the same words (allows one slip of OCR)
 MISQUOTE_MIN = 0.6
@@ -143,18 +145,24 @@ class ReadingCorpus:
 
 
 class PeerCorpus:
-    """Other students' essays, indexed for search."""
+    """Other students' essays, indexed for search.
+
+    Only the texts and the index are kept: an essay's words (with their offsets) are worked out
+    again when it is a candidate, which is a few essays per check, so that an index of many
+    thousands of essays does not hold every essay twice.
+    """
 
     def __init__(self, essays: Iterable[PeerEssay], settings: IndexSettings = PEER_SETTINGS):
         self.essays: dict[Hashable, PeerEssay] = {}
-        self.words: dict[Hashable, Words] = {}
         self.index = PassageIndex(settings)
         for essay in essays:
-            words = words_of(essay.text)
             self.essays[essay.key] = essay
-            self.words[essay.key] = words
-            if words.words:
-                self.index.add(essay.key, words.words)
+            words = words_of(essay.text).words
+            if words:
+                self.index.add(essay.key, words)
+
+    def words(self, key: Hashable) -> Words:
+        return words_of(self.essays[key].text)
 
 
 @dataclass
@@ -417,9 +425,17 @@ class _Checker:
         if self.peers is None:
             return
         words = self.essay.words
+        # Only what the readings and quotations do not explain is looked up: essays sharing a
+        # passage of a reading would otherwise crowd out the essay a stretch was copied from.
+        hits: Counter = Counter()
+        for first, last in self.coverage.free_runs(0, len(words)):
+            if last - first >= MIN_PEER_WORDS:
+                hits.update(self.peers.index.hits(words[first:last]))
         spans = []
-        for key in self.peers.index.candidates(words):
-            for span in aligned_spans(words, self.peers.words[key].words, min_matched=8):
+        peer_words = {}
+        for key, _count in hits.most_common(PEER_CANDIDATES):
+            peer_words[key] = self.peers.words(key)
+            for span in aligned_spans(words, peer_words[key].words, min_matched=8):
                 spans.append((span, key))
         spans.sort(key=lambda item: (-item[0].matched, -item[0].similarity))
         for span, key in spans:
@@ -430,8 +446,9 @@ class _Checker:
                 ratio = (span.b_end - span.b_start) / length if length else 1
                 b_start = span.b_start + round((first - span.a_start) * ratio)
                 b_end = min(span.b_start + round((last - span.a_start) * ratio), span.b_end)
-                peer_words = self.peers.words[key]
-                source_start, source_end = peer_words.char_span(b_start, max(b_end, b_start + 1))
+                source_start, source_end = peer_words[key].char_span(
+                    b_start, max(b_end, b_start + 1)
+                )
                 self._add(
                     PEER_OVERLAP,
                     first,

@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import zlib
 from collections import Counter, defaultdict
-from collections.abc import Hashable, Iterable
+from collections.abc import Hashable
 from dataclasses import dataclass
 
 import numpy as np
@@ -71,11 +71,14 @@ class IndexSettings:
         return 1 - (1 - jaccard**self.rows) ** self.bands
 
 
-# Readings are few (a course's worth of paragraphs): many bands, so a lightly edited passage
-# (window similarity about 0.35) is still found. Peers may be many thousands of essays: fewer
-# bands and wider steps keep the index small, and a copied paragraph still shares whole windows.
+# Readings are few (a course's worth of paragraphs): short overlapping windows and many bands,
+# so a lightly edited sentence (window similarity about 0.4) is still found. Peers may be a
+# hundred thousand essays: windows side by side and eight bands keep the index to about 21
+# entries per 500-word essay, and the query's windows every 4 words meet a copied window within
+# 2 words of its start (similarity 0.83 or more when verbatim, found with probability 0.999),
+# so a copied stretch of about 50 words or more is found.
 READING_SETTINGS = IndexSettings()
-PEER_SETTINGS = IndexSettings(window=40, step=20, query_step=10, bands=12, rows=3)
+PEER_SETTINGS = IndexSettings(window=24, step=24, query_step=4, bands=8, rows=3)
 
 
 class _Permutations:
@@ -147,18 +150,18 @@ class PassageIndex:
         self.sources += 1
         self.windows += len(minhashes)
 
-    def candidates(
-        self, words: list[str], *, limit: int = 40, exclude: Iterable[Hashable] = ()
-    ) -> list[Hashable]:
-        """Sources sharing a similar window with ``words``, those hit by most windows first."""
+    def hits(self, words: list[str]) -> Counter:
+        """How many windows of ``words`` hit each source."""
         hits: Counter = Counter()
         for _start, minhash in window_minhashes(
             words, self.settings, step=self.settings.query_step
         ):
             hits.update(self.lsh.query(minhash))
-        for key in exclude:
-            hits.pop(key, None)
-        return [key for key, _count in hits.most_common(limit)]
+        return hits
+
+    def candidates(self, words: list[str], *, limit: int = 40) -> list[Hashable]:
+        """Sources sharing a similar window with ``words``, those hit by most windows first."""
+        return [key for key, _count in self.hits(words).most_common(limit)]
 
 
 def _band_key(band: bytes) -> int:
