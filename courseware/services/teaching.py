@@ -417,15 +417,18 @@ def assignment_update(
         raise TypeError(f"assignment_update() cannot change {', '.join(sorted(unknown))}")
     if target is not None and target != assignment.target:
         if assignment_has_student_work(assignment=assignment):
+            # The code goes on the field's error: Django drops a code given beside a dict.
             raise ValidationError(
                 {
-                    "target": _(
-                        "Students have already started or handed in work for this assignment, "
-                        "so what is assigned cannot change. Change the dates or instructions, "
-                        "or withdraw it and set a new assignment."
+                    "target": ValidationError(
+                        _(
+                            "Students have already started or handed in work for this "
+                            "assignment, so what is assigned cannot change. Change the dates or "
+                            "instructions, or withdraw it and set a new assignment."
+                        ),
+                        code="has_work",
                     )
-                },
-                code="has_work",
+                }
             )
         for name, value in _check_target(
             classroom=assignment.classroom, kind=assignment.kind, target=target
