@@ -1,0 +1,219 @@
+"""API lists show each role exactly what is theirs, filter as documented, and cost a fixed
+number of queries however many rows they hold."""
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from courseware.models import AssignmentKind, Submission
+from courseware.services.teaching import quiz_attempt_start
+from tests.factories import (
+    AssignmentFactory,
+    MembershipFactory,
+    StudentFactory,
+    course_quiz,
+    course_reading,
+    essay_assignment,
+    submitted_submission,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def _ids(response) -> set[int]:
+    assert response.status_code == 200, response.content
+    return {row["id"] for row in response.json()["results"]}
+
+
+def test_assignment_lists_hold_only_what_each_role_may_see(world, api_as):
+    mine = {world.reading.pk, world.essay.pk, world.quiz.pk}
+    theirs = {world.other_reading.pk, world.other_essay.pk, world.other_quiz.pk}
+    hidden_from_students = {world.withdrawn.pk, world.not_open.pk}
+    assert _ids(api_as("school_admin").get("/api/v1/assignments/")) == (
+        mine | theirs | hidden_from_students
+    )
+    assert _ids(api_as("teacher").get("/api/v1/assignments/")) == mine | hidden_from_students
+    assert _ids(api_as("student").get("/api/v1/assignments/")) == mine
+    assert _ids(api_as("other_teacher").get("/api/v1/assignments/")) == theirs
+    assert _ids(api_as("other_student").get("/api/v1/assignments/")) == theirs
+
+
+def test_class_lists_hold_only_the_users_classes(world, api_as):
+    school = world.school
+    both = {school.classroom.pk, school.other_classroom.pk}
+    assert _ids(api_as("school_admin").get("/api/v1/classes/")) == both
+    for role, classroom in [
+        ("teacher", school.classroom),
+        ("student", school.classroom),
+        ("other_teacher", school.other_classroom),
+        ("other_student", school.other_classroom),
+    ]:
+        rows = api_as(role).get("/api/v1/classes/").json()["results"]
+        assert [row["id"] for row in rows] == [classroom.pk]
+        assert rows[0]["my_role"] == ("teacher" if "teacher" in role else "student")
+
+
+def test_submission_and_attempt_lists_hold_only_the_users_or_their_classes(world, api_as):
+    assert _ids(api_as("teacher").get("/api/v1/submissions/")) == {world.submission.pk}
+    assert _ids(api_as("student").get("/api/v1/submissions/")) == {world.submission.pk}
+    assert _ids(api_as("other_student").get("/api/v1/submissions/")) == {world.other_submission.pk}
+    assert _ids(api_as("school_admin").get("/api/v1/submissions/")) == {
+        world.submission.pk,
+        world.other_submission.pk,
+    }
+    assert _ids(api_as("teacher").get("/api/v1/quiz-attempts/")) == {world.attempt.pk}
+    assert _ids(api_as("other_student").get("/api/v1/quiz-attempts/")) == {world.other_attempt.pk}
+
+
+def test_content_lists_hold_a_students_courses_only(world, api_as):
+    teacher_courses = _ids(api_as("teacher").get("/api/v1/courses/"))
+    assert {world.course.pk, world.other_course.pk} <= teacher_courses
+    assert _ids(api_as("student").get("/api/v1/courses/")) == {world.course.pk}
+    student_readings = _ids(api_as("student").get("/api/v1/readings/"))
+    assert world.text.pk in student_readings
+    assert world.other_text.pk not in student_readings
+    assert world.other_prompt.pk not in _ids(api_as("student").get("/api/v1/prompts/"))
+    assert world.other_prompt.rubric_id not in _ids(api_as("student").get("/api/v1/rubrics/"))
+    assert world.other_unit.pk not in _ids(api_as("student").get("/api/v1/units/"))
+
+
+def test_a_draft_is_never_in_a_list(world, api_as):
+    rows = api_as("teacher").get("/api/v1/submissions/").json()["results"]
+    assert rows and all("text" not in row and "draft_text" not in row for row in rows)
+
+
+def test_names_are_hidden_from_markers_while_marking_is_anonymous(world, api_as):
+    essay = essay_assignment(world.school.classroom, anonymous_marking=True)
+    hidden = submitted_submission(essay, world.school.student)
+    rows = {
+        row["id"]: row
+        for row in api_as("teacher")
+        .get(f"/api/v1/submissions/?assignment={essay.pk}")
+        .json()["results"]
+    }
+    assert rows[hidden.pk]["student"] is None
+    assert rows[hidden.pk]["student_name"] is None
+    own = api_as("student").get(f"/api/v1/submissions/?assignment={essay.pk}").json()
+    assert own["results"][0]["student"] == world.school.student.pk
+
+
+# --- Filters -------------------------------------------------------------------------------------
+
+
+def test_assignments_filter_by_class_kind_due_range_and_withdrawn(world, api_as):
+    admin = api_as("school_admin")
+    url = "/api/v1/assignments/"
+    classroom = world.school.classroom.pk
+    assert _ids(admin.get(url, {"classroom": classroom, "kind": "quiz"})) == {world.quiz.pk}
+    assert _ids(admin.get(url, {"classroom": classroom, "withdrawn": "true"})) == {
+        world.withdrawn.pk
+    }
+    later = (world.not_open.due_at - timedelta(hours=1)).isoformat()
+    assert _ids(admin.get(url, {"classroom": classroom, "due_after": later})) == {world.not_open.pk}
+    soon = (timezone.now() + timedelta(days=8)).isoformat()
+    assert world.not_open.pk not in _ids(admin.get(url, {"due_before": soon}))
+    bad = admin.get(url, {"kind": "poem", "due_after": "next tuesday"})
+    assert bad.status_code == 400
+    assert set(bad.json()) == {"kind", "due_after"}
+
+
+def test_readings_filter_by_kind_unit_and_course(world, api_as):
+    teacher = api_as("teacher")
+    assert _ids(teacher.get("/api/v1/readings/", {"unit": world.unit.pk})) == {world.text.pk}
+    assert _ids(teacher.get("/api/v1/readings/", {"course": world.other_course.pk})) == {
+        world.other_text.pk
+    }
+    assert _ids(teacher.get("/api/v1/readings/", {"kind": "primary"})) == set()
+
+
+def test_submissions_filter_by_assignment_and_status(world, api_as):
+    admin = api_as("school_admin")
+    assert _ids(admin.get("/api/v1/submissions/", {"assignment": world.essay.pk})) == {
+        world.submission.pk
+    }
+    assert _ids(admin.get("/api/v1/submissions/", {"status": "draft"})) == set()
+    assert len(_ids(admin.get("/api/v1/submissions/", {"status": "submitted"}))) == 2
+
+
+def test_lists_are_paginated(world, api_as):
+    body = api_as("school_admin").get("/api/v1/assignments/").json()
+    assert set(body) == {"count", "next", "previous", "results"}
+    assert body["count"] == len(body["results"])
+
+
+# --- Query counts --------------------------------------------------------------------------------
+
+ROWS = 30
+
+
+@pytest.fixture
+def busy(school):
+    """A class of 30 students and 30 assignments of every kind, with handed-in essays and quiz
+    attempts: one query a row on any list would add dozens."""
+    classroom = school.classroom
+    students = [school.student] + [StudentFactory() for _ in range(ROWS - 1)]
+    for student in students[1:]:
+        MembershipFactory(classroom=classroom, user=student)
+    essay = essay_assignment(classroom, min_words=1, max_words=50)
+    for student in students:
+        submitted_submission(essay, student)
+    quiz = AssignmentFactory(classroom=classroom, kind=AssignmentKind.QUIZ)
+    for student in students:
+        quiz_attempt_start(assignment=quiz, student=student, now=timezone.now())
+    for n in range(ROWS):
+        kind = [AssignmentKind.READING, AssignmentKind.QUIZ][n % 2]
+        target = course_reading(classroom.course) if n % 2 == 0 else course_quiz(classroom.course)
+        AssignmentFactory(classroom=classroom, kind=kind, target=target, title=f"Work {n}")
+    assert Submission.objects.count() == ROWS
+    return school
+
+
+LISTS = [
+    ("/api/v1/classes/", 4),
+    ("/api/v1/assignments/", 4),
+    ("/api/v1/submissions/", 4),
+    ("/api/v1/quiz-attempts/", 4),
+    ("/api/v1/courses/", 3),
+    ("/api/v1/units/", 3),
+    ("/api/v1/readings/", 3),
+    ("/api/v1/prompts/", 4),
+    ("/api/v1/rubrics/", 3),
+]
+
+
+@pytest.mark.parametrize("role", ["teacher", "student", "school_admin"])
+@pytest.mark.parametrize(("url", "queries"), LISTS, ids=[url for url, _ in LISTS])
+def test_list_queries_do_not_grow_with_rows(
+    busy, api_as, django_assert_max_num_queries, role, url, queries
+):
+    client = api_as(role)
+    with django_assert_max_num_queries(queries):
+        response = client.get(url)
+    assert response.status_code == 200
+    at_least = {"/api/v1/assignments/": ROWS, "/api/v1/units/": ROWS, "/api/v1/readings/": 15}
+    assert response.json()["count"] >= at_least.get(url, 1)
+
+
+def test_roster_queries_do_not_grow_with_the_class(busy, api_as, django_assert_max_num_queries):
+    client = api_as("teacher")
+    with django_assert_max_num_queries(9):
+        response = client.get(f"/api/v1/classes/{busy.classroom.pk}/roster/")
+    assert len(response.json()["rows"]) == ROWS
+
+
+def test_extensions_list_queries_do_not_grow(busy, api_as, django_assert_max_num_queries):
+    from courseware.models import Assignment
+    from courseware.services.teaching import extension_grant
+
+    assignment = Assignment.objects.filter(classroom=busy.classroom, kind="reading").first()
+    for membership in busy.classroom.memberships.filter(role="student"):
+        extension_grant(
+            assignment=assignment,
+            student=membership.user,
+            due_at=assignment.due_at + timedelta(days=1),
+            by=busy.teacher,
+        )
+    with django_assert_max_num_queries(5):
+        response = api_as("teacher").get(f"/api/v1/assignments/{assignment.pk}/extensions/")
+    assert len(response.json()) == ROWS
