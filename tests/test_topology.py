@@ -163,3 +163,63 @@ def test_gunicorn_and_worker_serve_lectern_on_postgres_and_redis(
     }
     worker_log.flush()
     assert "courseware.ping[" in (tmp_path / "worker.log").read_text()
+
+
+SUBMIT_AND_WAIT = """
+import json, time
+from courseware.models import MembershipRole, OriginalityReport
+from tests.factories import (
+    ClassroomFactory, MembershipFactory, StudentFactory, course_reading, essay_assignment,
+    submitted_submission,
+)
+classroom = ClassroomFactory()
+student = StudentFactory()
+MembershipFactory(classroom=classroom, user=student, role=MembershipRole.STUDENT)
+reading = course_reading(classroom.course, slug="topology-notes", text=(
+    "Stalin, on the other hand, became synonymous with the policy of socialism in one country "
+    "towards the end of 1924, and a tired party rallied to him.\\n"
+))
+assignment = essay_assignment(classroom, min_words=10, max_words=300, readings=[reading])
+submission = submitted_submission(assignment, student, text=(
+    "My essay begins with its own words about the struggle for power.\\n\\n"
+    "Stalin, on the other hand, became synonymous with the policy of socialism in one country "
+    "towards the end of 1924, and a tired party rallied to him."
+))
+deadline = time.monotonic() + 90
+while time.monotonic() < deadline:
+    report = OriginalityReport.objects.filter(version__submission=submission).first()
+    if report is not None and report.is_finished:
+        break
+    time.sleep(0.5)
+print(json.dumps({
+    "status": report.status if report else None,
+    "kinds": sorted(m.kind for m in report.matches.all()) if report else [],
+    "score": str(report.score) if report else None,
+}))
+"""
+
+
+def test_a_handed_in_essay_is_checked_by_the_worker_through_redis(
+    production_env, processes, tmp_path
+):
+    env = production_env
+    _manage(env, "migrate", "--noinput")
+    worker_log = (tmp_path / "worker.log").open("w")
+    processes.append(
+        subprocess.Popen(
+            [BIN / "celery", "-A", "config", "worker", "--loglevel=info", "--concurrency=1"],
+            cwd=ROOT,
+            env=env,
+            stdout=worker_log,
+            stderr=subprocess.STDOUT,
+        )
+    )
+    # Handing in commits a queued report and sends the task to Redis; only the worker runs it.
+    result = _manage(env, "shell", "-c", SUBMIT_AND_WAIT)
+    outcome = json.loads(result.stdout.strip().splitlines()[-1])
+    worker_log.flush()
+    log = (tmp_path / "worker.log").read_text()
+    assert outcome["status"] == "done", log
+    assert outcome["kinds"] == ["unattributed"]
+    assert float(outcome["score"]) > 50
+    assert "courseware.originality_check[" in log
