@@ -215,6 +215,8 @@ REST_FRAMEWORK = {
         "anon": read_str("API_THROTTLE_ANON", default="60/min"),
         "user": read_str("API_THROTTLE_USER", default="1200/min"),
         "token": read_str("API_THROTTLE_TOKEN", default="10/min"),
+        # The editor saves at most every few seconds per tab; this leaves room for two tabs.
+        "autosave": read_str("API_THROTTLE_AUTOSAVE", default="120/min"),
     },
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }

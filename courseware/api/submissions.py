@@ -236,6 +236,8 @@ class DraftView(APIView):
     """The draft of an essay: its writer reads it and saves it with the revision it was based
     on."""
 
+    throttle_scope = "autosave"
+
     @extend_schema(responses=DraftSerializer)
     def get(self, request, pk: int, version=None):
         submission = selectors.submission_get_for(user=request.user, pk=pk)
