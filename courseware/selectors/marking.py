@@ -26,6 +26,7 @@ from django.conf import settings
 from django.db.models import Count, F, Max, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from accounts.models import User
 from courseware import permissions
@@ -309,6 +310,7 @@ class QueueRow:
     state: QueueState
     minutes_late: int = 0
     resubmitted: bool = False
+    url: str = ""
 
     @property
     def in_progress(self) -> bool:
@@ -317,6 +319,10 @@ class QueueRow:
     @property
     def days_late(self) -> int:
         return -(-self.minutes_late // (24 * 60))
+
+    @property
+    def days_late_label(self) -> str:
+        return ngettext("%(n)s day late", "%(n)s days late", self.days_late) % {"n": self.days_late}
 
 
 @dataclass
@@ -377,17 +383,20 @@ def marking_queue(
     submissions = {
         s.student_id: s
         for s in Submission.objects.filter(assignment=assignment)
-        .select_related("student", "grade__version")
+        .select_related("grade__version")
         .defer("draft_text", "grade__version__text", "grade__overall_comment")
     }
     students = {
-        m.user_id: m.user
-        for m in Membership.objects.filter(
-            classroom_id=assignment.classroom_id, role=MembershipRole.STUDENT
-        ).select_related("user")
+        user.pk: user
+        for user in User.objects.filter(
+            Q(
+                pk__in=Membership.objects.filter(
+                    classroom_id=assignment.classroom_id, role=MembershipRole.STUDENT
+                ).values("user_id")
+            )
+            | Q(pk__in=Submission.objects.filter(assignment=assignment).values("student_id"))
+        ).only("pk", "username", "display_name", "first_name", "last_name")
     }
-    for submission in submissions.values():
-        students.setdefault(submission.student_id, submission.student)
     extensions = {e.student_id: e for e in Extension.objects.filter(assignment=assignment)}
     if hidden:
         labels = pseudonyms_for(assignment_id=assignment.pk, student_ids=students)
@@ -825,6 +834,7 @@ class GradebookCell:
     mark: Decimal | None = None
     out_of: Decimal | None = None
     submission_id: int | None = None
+    url: str = ""
 
     @property
     def counted(self) -> bool:

@@ -20,6 +20,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -91,6 +92,14 @@ class CommentBankForm(forms.Form):
     criterion_tag = forms.CharField(max_length=services.MAX_BANK_TAG, required=False)
 
 
+def _mark_url_maker():
+    """Marking-page URLs by submission id from one ``reverse``: a queue or gradebook links
+    thousands of them, and reversing each costs more than the rest of its row."""
+    sentinel = "987654321"
+    pattern = reverse("courseware:mark-submission", args=[sentinel])
+    return lambda pk: pattern.replace(sentinel, str(pk))
+
+
 # --- The marking queue ------------------------------------------------------------------------
 
 
@@ -121,6 +130,10 @@ def marking_queue(request, pk: int):
         show=request.GET.get("show", ""),
         sort=request.GET.get("sort", "name"),
     )
+    mark_url = _mark_url_maker()
+    for row in queue.rows:
+        if row.submission is not None and row.submission.current_version:
+            row.url = mark_url(row.submission.pk)
     return render(
         request,
         "courseware/marking/queue.html",
@@ -425,6 +438,11 @@ def gradebook(request, pk: int):
     """The class's students × its essays and quizzes with totals and averages."""
     classroom = selectors.classroom_get_for_marker(user=request.user, pk=pk)
     book = selectors.gradebook(classroom=classroom)
+    mark_url = _mark_url_maker()
+    for row in book.rows:
+        for cell in row.cells:
+            if cell.submission_id:
+                cell.url = mark_url(cell.submission_id)
     return render(
         request,
         "courseware/marking/gradebook.html",
