@@ -126,6 +126,11 @@ class SourceView:
     after: str
 
 
+def version_text(*, version: SubmissionVersion) -> str:
+    """The text of a version read without it (``report_access`` defers it)."""
+    return SubmissionVersion.objects.values_list("text", flat=True).get(pk=version.pk)
+
+
 def report_matches(*, report: OriginalityReport) -> list[OriginalityMatch]:
     """A report's matches with their sources, in essay order (one query)."""
     return list(

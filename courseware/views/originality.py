@@ -34,7 +34,7 @@ def report_detail(request, pk: int, number: int):
     matches, paragraphs, sources = [], [], {}
     if report is not None and report.status == "done":
         matches = selectors.report_matches(report=report)
-        text = type(access.version).objects.values_list("text", flat=True).get(pk=access.version.pk)
+        text = selectors.version_text(version=access.version)
         paragraphs = selectors.essay_segments(text, matches)
         sources = {match.pk: selectors.source_view(match) for match in matches}
     is_student = access.submission.student_id == request.user.pk
