@@ -38,7 +38,7 @@ POSTGRESQL_SQL = [
     """
 CREATE FUNCTION courseware_gradechange_refuse_update() RETURNS trigger AS $$
 BEGIN
-    RAISE EXCEPTION 'the grade history is append-only';
+    RAISE EXCEPTION 'the grade history is append-only' USING ERRCODE = 'check_violation';
 END;
 $$ LANGUAGE plpgsql;
 CREATE TRIGGER courseware_gradechange_no_update
@@ -55,7 +55,8 @@ BEGIN
         SELECT 1 FROM courseware_level l
         WHERE l.id = NEW.level_id AND l.criterion_id = NEW.criterion_id
     )) THEN
-        RAISE EXCEPTION 'a criterion grade must use a level of its criterion in the grade''s rubric';
+        RAISE EXCEPTION 'a criterion grade must use a level of its criterion in the grade''s rubric'
+            USING ERRCODE = 'check_violation';
     END IF;
     RETURN NEW;
 END;
