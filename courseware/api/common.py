@@ -67,6 +67,16 @@ class ErrorSerializer(serializers.Serializer):
     code = serializers.CharField(required=False)
 
 
+# Bad input and refusals: ``detail`` (and a ``code``) and/or one list of messages per field.
+# A field may itself be called ``code`` or ``detail`` (a join code), so either may be a list.
+_MESSAGES = {"oneOf": [{"type": "string"}, {"type": "array", "items": {"type": "string"}}]}
+FIELD_ERRORS = {
+    "type": "object",
+    "properties": {"detail": _MESSAGES, "code": _MESSAGES},
+    "additionalProperties": True,
+}
+
+
 def errors(*codes: int) -> dict[int, OpenApiResponse]:
     """Schema entries for the error statuses an endpoint answers with."""
     described = {
@@ -77,7 +87,13 @@ def errors(*codes: int) -> dict[int, OpenApiResponse]:
         409: _("The object's state does not allow it."),
         413: _("The request body is too large."),
     }
-    return {code: OpenApiResponse(ErrorSerializer, description=described[code]) for code in codes}
+    return {
+        code: OpenApiResponse(
+            FIELD_ERRORS if code in (400, 409) else ErrorSerializer,
+            description=described[code],
+        )
+        for code in codes
+    }
 
 
 class HideMissingMixin:

@@ -8,6 +8,9 @@ inflate a list's counts.
 from __future__ import annotations
 
 import django_filters as filters
+from django import forms
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 
 from courseware.models import (
     Assignment,
@@ -23,8 +26,21 @@ from courseware.models import (
 )
 
 
+@extend_schema_field(OpenApiTypes.INT)
+class IdFilter(filters.NumberFilter):
+    """An object's id: a whole number in the database's range (a float or a number too large
+    for a database integer is a 400, not a failed query)."""
+
+    field_class = forms.IntegerField
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("min_value", 1)
+        kwargs.setdefault("max_value", 2**63 - 1)
+        super().__init__(*args, **kwargs)
+
+
 class UnitFilter(filters.FilterSet):
-    course = filters.NumberFilter(field_name="course_id", help_text="A course's id.")
+    course = IdFilter(field_name="course_id", help_text="A course's id.")
 
     class Meta:
         model = Unit
@@ -33,10 +49,8 @@ class UnitFilter(filters.FilterSet):
 
 class ReadingFilter(filters.FilterSet):
     kind = filters.ChoiceFilter(choices=ReadingKind.choices)
-    unit = filters.NumberFilter(method="in_unit", help_text="Readings set for this unit.")
-    course = filters.NumberFilter(
-        method="in_course", help_text="Readings set for a unit of this course."
-    )
+    unit = IdFilter(method="in_unit", help_text="Readings set for this unit.")
+    course = IdFilter(method="in_course", help_text="Readings set for a unit of this course.")
 
     class Meta:
         model = Reading
@@ -54,8 +68,8 @@ class ReadingFilter(filters.FilterSet):
 
 
 class PromptFilter(filters.FilterSet):
-    course = filters.NumberFilter(field_name="course_id", help_text="A course's id.")
-    unit = filters.NumberFilter(field_name="unit_id", help_text="A unit's id.")
+    course = IdFilter(field_name="course_id", help_text="A course's id.")
+    unit = IdFilter(field_name="unit_id", help_text="A unit's id.")
 
     class Meta:
         model = EssayPrompt
@@ -63,7 +77,7 @@ class PromptFilter(filters.FilterSet):
 
 
 class AssignmentFilter(filters.FilterSet):
-    classroom = filters.NumberFilter(field_name="classroom_id", help_text="A class's id.")
+    classroom = IdFilter(field_name="classroom_id", help_text="A class's id.")
     kind = filters.ChoiceFilter(choices=AssignmentKind.choices)
     due_after = filters.IsoDateTimeFilter(
         field_name="due_at", lookup_expr="gte", help_text="Due at or after this moment."
@@ -84,10 +98,8 @@ class AssignmentFilter(filters.FilterSet):
 
 
 class SubmissionFilter(filters.FilterSet):
-    assignment = filters.NumberFilter(field_name="assignment_id", help_text="An assignment's id.")
-    classroom = filters.NumberFilter(
-        field_name="assignment__classroom_id", help_text="A class's id."
-    )
+    assignment = IdFilter(field_name="assignment_id", help_text="An assignment's id.")
+    classroom = IdFilter(field_name="assignment__classroom_id", help_text="A class's id.")
     status = filters.ChoiceFilter(choices=SubmissionStatus.choices)
 
     class Meta:
@@ -96,7 +108,7 @@ class SubmissionFilter(filters.FilterSet):
 
 
 class QuizAttemptFilter(filters.FilterSet):
-    assignment = filters.NumberFilter(field_name="assignment_id", help_text="An assignment's id.")
+    assignment = IdFilter(field_name="assignment_id", help_text="An assignment's id.")
     submitted = filters.BooleanFilter(
         field_name="submitted_at",
         lookup_expr="isnull",

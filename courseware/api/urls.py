@@ -1,6 +1,10 @@
 """Courseware API URLs, mounted under ``/api/v1/``; one module per area."""
 
+from django.urls import re_path
+from rest_framework.exceptions import NotFound
+from rest_framework.permissions import AllowAny
 from rest_framework.routers import SimpleRouter
+from rest_framework.views import APIView
 
 from courseware.api import content, marking, originality, submissions, teaching
 
@@ -15,9 +19,25 @@ router.register("assignments", teaching.AssignmentViewSet, basename="api-assignm
 router.register("quiz-attempts", teaching.QuizAttemptViewSet, basename="api-quiz-attempt")
 router.register("submissions", teaching.SubmissionViewSet, basename="api-submission-list")
 
+
+class NoSuchEndpoint(APIView):
+    """Any other path under the API's root: a JSON 404 like every other API error, not the
+    site's HTML page."""
+
+    permission_classes = [AllowAny]
+    schema = None
+
+    def handle(self, request, *args, **kwargs):
+        raise NotFound()
+
+    get = post = put = patch = delete = head = options = handle
+
+
 urlpatterns = [
     *submissions.urlpatterns,
     *marking.urlpatterns,
     *originality.urlpatterns,
     *router.urls,
+    # Last: nothing above matched. Not the bare root: /api/schema/ and /api/docs/ pass through it.
+    re_path(r"^.+$", NoSuchEndpoint.as_view(), name="api-no-such-endpoint"),
 ]
