@@ -404,13 +404,6 @@ class MyGradesView(APIView):
         return Response(MyGradeSerializer(grades, many=True).data)
 
 
-class GradebookCellSerializer(serializers.Serializer):
-    assignment = serializers.IntegerField()
-    state = serializers.CharField()
-    mark = serializers.DecimalField(max_digits=7, decimal_places=2, allow_null=True)
-    out_of = serializers.DecimalField(max_digits=7, decimal_places=2, allow_null=True)
-
-
 class GradebookView(APIView):
     """The class's students × its essays and quizzes, with totals."""
 

@@ -126,7 +126,9 @@ def test_a_teacher_marks_and_releases_two_essays_and_the_student_reads_the_feedb
     expect(page.get_by_role("heading", level=1)).to_have_text(ava.name)
     page.wait_for_load_state()
     citation = page.locator("#essay a.citation").first
-    expect(citation).to_have_attribute("href", re.compile(r"/readings/cliff-lessons-of-october/#p-3"))
+    expect(citation).to_have_attribute(
+        "href", re.compile(r"/readings/cliff-lessons-of-october/#p-3")
+    )
 
     # Choose levels: the marks add up live, before the server has answered.
     _choose_levels(page, [0, 1])
@@ -191,7 +193,9 @@ def test_a_teacher_marks_and_releases_two_essays_and_the_student_reads_the_feedb
     assert ava_essay.status == SubmissionStatus.RETURNED
 
     # The statistics and the gradebook reflect it.
-    page.goto(f"{live_server.url}{reverse('courseware:assignment-statistics', args=[assignment.pk])}")
+    page.goto(
+        f"{live_server.url}{reverse('courseware:assignment-statistics', args=[assignment.pk])}"
+    )
     expect(page.locator("#distribution-chart")).to_be_visible()
     page.wait_for_function("() => window.Chart && Chart.getChart('distribution-chart')")
     screenshot(page, "statistics")
