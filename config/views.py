@@ -1,11 +1,11 @@
-"""Site-level views: the health check."""
+"""Site-level views: the health check, and a trivial view for load-test baselines."""
 
 import logging
 
 import redis
 from django.conf import settings
 from django.db import connection
-from django.http import JsonResponse
+from django.http import HttpResponse, JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
@@ -47,3 +47,11 @@ def healthz(request):
         {"status": "ok" if healthy else "unavailable", "checks": checks},
         status=200 if healthy else 503,
     )
+
+
+@never_cache
+@require_GET
+def trivial(request):
+    """Answer at once with no database or cache work: the load test's baseline for what the
+    server, the middleware and Django cost on their own."""
+    return HttpResponse("ok", content_type="text/plain")

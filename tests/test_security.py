@@ -164,3 +164,21 @@ def test_autosave_is_rate_limited_per_writer_and_a_refused_save_changes_nothing(
 
 def test_token_requests_have_their_own_tight_limit():
     assert _rate("token") <= 10 < _rate("autosave") <= _rate("user")
+
+
+# --- The load test's baseline -----------------------------------------------------------------
+
+
+@pytest.mark.parametrize("role", ["anonymous", "student", "school_admin"])
+def test_the_trivial_view_answers_everyone_without_database_work(
+    client, school, role, django_assert_num_queries
+):
+    user = school.user_for(role)
+    if user is not None:
+        client.force_login(user)
+    # Not even the session is read: the baseline is Django and its middleware alone.
+    with django_assert_num_queries(0):
+        response = client.get(reverse("healthz-trivial"))
+    assert response.status_code == 200
+    assert response.content == b"ok"
+    assert "no-cache" in response.headers["Cache-Control"]
