@@ -175,8 +175,8 @@ def _parts(text: str, start: int, end: int) -> tuple[tuple[int, int], ...]:
 def _quotations_in_paragraph(text: str, start: int, end: int) -> list[tuple[int, int, bool]]:
     """(start, end, is_block) of each quotation in one paragraph."""
     body = text[start:end]
-    lines = body.split("\n")
-    if all(line.lstrip().startswith(">") for line in lines if line.strip()):
+    lines = [line for line in body.split("\n") if line.strip()]
+    if lines and all(line.lstrip().startswith(">") for line in lines):
         first = start + body.index(">") + 1
         return [(first, end, True)]
     found = []

@@ -94,10 +94,17 @@ def originality_report_request(
 
 
 def _enqueue(report_id: int) -> None:
+    """Start the check. It runs after the hand-in has committed, so nothing here may turn the
+    student's successful hand-in into an error page: a broker that cannot be reached, or a run
+    that fails (eager on the embedded default), is logged and left on the report (queued or
+    failed), and a re-check tries again."""
     # Imported here: tasks import this module.
     from courseware.tasks import originality_check
 
-    originality_check.delay(report_id)
+    try:
+        originality_check.delay(report_id)
+    except Exception:
+        logger.exception("Originality report %s could not be run", report_id)
 
 
 @transaction.atomic

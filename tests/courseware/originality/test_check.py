@@ -120,3 +120,31 @@ def test_copying_with_a_citation_but_no_quotation_marks_is_unattributed():
     assert finding.kind == UNATTRIBUTED
     assert finding.detail == "Cited, but copied without quotation marks."
     assert result.score == 100.0
+
+
+ODD_ESSAYS = [
+    "",
+    "[[notes#p-1]]",
+    "> [[notes#p-2]]\n\n>",
+    "“unclosed quotation of the notes and more words that go on and on",
+    "‘’ “” \"\" '' … [...] [[]] [[ notes#p-0 ]]",
+    "> Stalin, on the other hand, became synonymous with the policy\n> [[notes#p-2]]",
+    "Ω" * 500,
+    "word " * 3000,
+    "<script>alert(1)</script> “<img src=x onerror=alert(1)>” [[notes#p-9999999]]",
+]
+
+
+def test_odd_essays_are_checked_without_error():
+    readings = ReadingCorpus(PARAGRAPHS)
+    for text in ODD_ESSAYS:
+        result = check_essay(text, readings=readings)
+        assert 0 <= result.score <= 100
+        for finding in result.findings:
+            assert 0 <= finding.start < finding.end <= len(text)
+
+
+def test_a_cited_block_quotation_is_checked_against_its_citation():
+    text = ODD_ESSAYS[5]
+    (finding,) = check_essay(text, readings=ReadingCorpus(PARAGRAPHS)).findings
+    assert finding.kind == QUOTED_CITED

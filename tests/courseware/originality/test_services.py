@@ -134,3 +134,18 @@ def test_the_report_of_a_clean_essay_has_no_matches_and_scores_zero(school):
 def test_run_latest_report_helper_reruns_nothing_already_done(essay_world):
     # The helper runs the queued report; a done one stays as it is.
     assert run_latest_report(essay_world.submission).pk == essay_world.report.pk
+
+
+def test_a_check_that_fails_never_turns_a_hand_in_into_an_error(
+    school, monkeypatch, django_capture_on_commit_callbacks
+):
+    def broken(*args, **kwargs):
+        raise RuntimeError("checker broke")
+
+    monkeypatch.setattr("courseware.services.originality.check_essay", broken)
+    assignment = essay_assignment(school.classroom, min_words=10, max_words=300)
+    with django_capture_on_commit_callbacks(execute=True):
+        submission = submitted_submission(assignment, school.student)
+    assert submission.current_version == 1
+    report = OriginalityReport.objects.get(version__submission=submission)
+    assert report.status == ReportStatus.FAILED and "checker broke" in report.error
