@@ -111,6 +111,7 @@ def _crawl(demo_school) -> dict[str, tuple[str | None, list[tuple[str, int]]]]:
         url("courseware:submission-detail", submission.pk),
         url("courseware:submission-version", submission.pk, 1),
         url("courseware:quiz-attempt", attempt.pk),
+        url("courseware:my-grades"),
         *content_pages,
     ]
     teacher_pages = [
@@ -134,6 +135,12 @@ def _crawl(demo_school) -> dict[str, tuple[str | None, list[tuple[str, int]]]]:
         url("courseware:prompt-edit", course.slug, prompt.slug),
         url("courseware:rubric-create"),
         url("courseware:rubric-edit", rubric.pk),
+        url("courseware:marking-queue", essay.pk),
+        url("courseware:mark-submission", submission.pk),
+        url("courseware:assignment-statistics", essay.pk),
+        url("courseware:comment-bank"),
+        url("courseware:gradebook", classroom.pk),
+        url("courseware:originality-report", submission.pk, 1),
         *content_pages,
     ]
     admin_pages = [
