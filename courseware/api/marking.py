@@ -33,7 +33,7 @@ from django.http import Http404, HttpResponse
 from django.urls import path, re_path
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import serializers, status
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
@@ -74,6 +74,9 @@ def _refusal(error: ValidationError) -> Response:
     return Response(body, status=STATUS_FOR_CODE.get(code, status.HTTP_400_BAD_REQUEST))
 
 
+@extend_schema_field(
+    {"oneOf": [{"type": "number"}, {"type": "string", "example": "4.5"}], "nullable": True}
+)
 class MarksField(serializers.Field):
     """Marks as a JSON number or a decimal string (``"4.5"``); never a boolean."""
 
