@@ -7,6 +7,8 @@ inflate a list's counts.
 
 from __future__ import annotations
 
+from datetime import UTC
+
 import django_filters as filters
 from django import forms
 from drf_spectacular.types import OpenApiTypes
@@ -37,6 +39,24 @@ class IdFilter(filters.NumberFilter):
         kwargs.setdefault("min_value", 1)
         kwargs.setdefault("max_value", 2**63 - 1)
         super().__init__(*args, **kwargs)
+
+
+class UTCDateTimeField(filters.fields.IsoDateTimeField):
+    """An ISO 8601 moment, in UTC: PostgreSQL refuses offsets beyond ±16 hours, which ISO
+    allows, and a moment beyond year 1 or 9999 in UTC is out of range, not a failed query."""
+
+    def to_python(self, value):
+        moment = super().to_python(value)
+        if moment is None or moment.tzinfo is None:
+            return moment
+        try:
+            return moment.astimezone(UTC)
+        except OverflowError as error:
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid") from error
+
+
+class MomentFilter(filters.IsoDateTimeFilter):
+    field_class = UTCDateTimeField
 
 
 class UnitFilter(filters.FilterSet):
@@ -79,10 +99,10 @@ class PromptFilter(filters.FilterSet):
 class AssignmentFilter(filters.FilterSet):
     classroom = IdFilter(field_name="classroom_id", help_text="A class's id.")
     kind = filters.ChoiceFilter(choices=AssignmentKind.choices)
-    due_after = filters.IsoDateTimeFilter(
+    due_after = MomentFilter(
         field_name="due_at", lookup_expr="gte", help_text="Due at or after this moment."
     )
-    due_before = filters.IsoDateTimeFilter(
+    due_before = MomentFilter(
         field_name="due_at", lookup_expr="lte", help_text="Due at or before this moment."
     )
     withdrawn = filters.BooleanFilter(

@@ -217,3 +217,15 @@ def test_extensions_list_queries_do_not_grow(busy, api_as, django_assert_max_num
     with django_assert_max_num_queries(5):
         response = api_as("teacher").get(f"/api/v1/assignments/{assignment.pk}/extensions/")
     assert len(response.json()) == ROWS
+
+
+def test_moments_with_any_iso_offset_filter_without_a_crash(world, api_as):
+    """PostgreSQL refuses offsets beyond ±16 hours, which ISO 8601 allows: they are read in
+    UTC; a moment beyond the calendar's range in UTC is a 400."""
+    admin = api_as("school_admin")
+    far = admin.get("/api/v1/assignments/", {"due_before": "0173-10-22T09:07:50-20:40"})
+    assert far.status_code == 200
+    assert far.json()["count"] == 0
+    edge = admin.get("/api/v1/assignments/", {"due_after": "0001-01-01T00:00:00+20:00"})
+    assert edge.status_code == 400
+    assert list(edge.json()) == ["due_after"]

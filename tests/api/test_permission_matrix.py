@@ -343,6 +343,36 @@ MATRIX = [
         # In use by an essay of the class: the edit is a new version.
         _expect(201, 201, 201, 403, 403),
     ),
+    # --- marking (courseware.api.marking): markers only; a student sees a grade once released
+    (
+        "grade-save",
+        "put",
+        lambda o: f"/api/v1/submissions/{o.submission.pk}/grade/",
+        lambda o: {"criteria": [], "overall_comment": "Started.", "revision": 0},
+        _expect(200, 200, 404, 404, 404),
+    ),
+    (
+        "grade-retrieve-unmarked",
+        "get",
+        lambda o: f"/api/v1/submissions/{o.submission.pk}/grade/",
+        None,
+        _expect(404, 404, 404, 404, 404),
+    ),
+    (
+        "assignment-grades",
+        "get",
+        lambda o: f"/api/v1/assignments/{o.essay.pk}/grades/",
+        None,
+        _expect(200, 200, 404, 404, 404),
+    ),
+    (
+        "gradebook",
+        "get",
+        lambda o: f"/api/v1/classes/{o.school.classroom.pk}/gradebook/",
+        None,
+        _expect(200, 200, 404, 404, 404),
+    ),
+    ("my-grades", "get", lambda o: "/api/v1/me/grades/", None, EVERYONE),
     # --- accounts
     ("me", "get", lambda o: "/api/v1/me/", None, EVERYONE),
 ]
