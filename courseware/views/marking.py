@@ -29,6 +29,7 @@ from courseware import exports, permissions
 from courseware.models import Submission
 from courseware.pdf import feedback_pdf
 from courseware.selectors import marking as selectors
+from courseware.selectors.originality import latest_report
 from courseware.services import marking as services
 from courseware.services.marking import CriterionMark, StaleGrade
 
@@ -259,6 +260,7 @@ def _render_mark(request, submission: Submission, *, errors=None, posted=None, s
             "assignment": submission.assignment,
             "classroom": submission.assignment.classroom,
             "grade": page.grade,
+            "originality_report": latest_report(version=page.version),
             "errors": errors or [],
             "posted": posted,
             "overall_comment": posted.get("overall_comment", "")
