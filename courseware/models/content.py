@@ -162,10 +162,16 @@ class UnitReading(models.Model):
         verbose_name_plural = _("unit readings")
         ordering = ["unit", "order"]
         constraints = [
+            # Two partial constraints rather than nulls_distinct=False, which SQLite lacks.
             models.UniqueConstraint(
                 fields=["unit", "reading", "section"],
-                name="courseware_unitreading_unique",
-                nulls_distinct=False,
+                condition=models.Q(section__isnull=False),
+                name="courseware_unitreading_unique_section",
+            ),
+            models.UniqueConstraint(
+                fields=["unit", "reading"],
+                condition=models.Q(section__isnull=True),
+                name="courseware_unitreading_unique_whole",
             ),
         ]
 
