@@ -26,7 +26,7 @@ from django.core.exceptions import ValidationError
 from django.urls import path
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import serializers, status
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
@@ -35,6 +35,7 @@ from rest_framework.views import APIView
 from courseware import permissions
 from courseware.rendering import count_words, render_essay
 from courseware.selectors import submissions as selectors
+from courseware.selectors.marking import assignment_reveal, names_hidden
 from courseware.services import submissions as services
 from courseware.services.submissions import StaleRevision
 
@@ -153,7 +154,9 @@ class VersionDetailSerializer(VersionSerializer):
 class SubmissionSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     assignment = serializers.IntegerField(source="assignment_id")
-    student = serializers.IntegerField(source="student_id")
+    student = serializers.SerializerMethodField(
+        help_text=_("Null while an anonymously marked assignment's names are hidden.")
+    )
     status = serializers.CharField()
     revision = serializers.IntegerField()
     draft_saved_at = serializers.DateTimeField(allow_null=True)
@@ -162,6 +165,10 @@ class SubmissionSerializer(serializers.Serializer):
     submitted_at = serializers.DateTimeField(allow_null=True)
     late_minutes = serializers.IntegerField()
     editable = serializers.BooleanField(source="is_editable")
+
+    @extend_schema_field(serializers.IntegerField(allow_null=True))
+    def get_student(self, submission) -> int | None:
+        return None if self.context.get("names_hidden") else submission.student_id
 
 
 class PreviewResultSerializer(serializers.Serializer):
@@ -229,7 +236,12 @@ class SubmissionDetailView(APIView):
     @extend_schema(responses=SubmissionSerializer)
     def get(self, request, pk: int, version=None):
         submission = selectors.submission_get_for(user=request.user, pk=pk)
-        return Response(SubmissionSerializer(submission).data)
+        assignment = submission.assignment
+        # A marker of anonymously marked work sees it as such until names are revealed.
+        hidden = submission.student_id != request.user.pk and names_hidden(
+            assignment, assignment_reveal(assignment=assignment)
+        )
+        return Response(SubmissionSerializer(submission, context={"names_hidden": hidden}).data)
 
 
 class DraftView(APIView):
