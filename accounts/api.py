@@ -4,13 +4,22 @@ from django.contrib.auth import authenticate
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema
-from rest_framework import serializers
+from rest_framework import serializers, status
 from rest_framework.authtoken.models import Token
+from rest_framework.exceptions import APIException
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.models import User
+
+
+class InvalidCredentials(APIException):
+    """One answer for an unknown user and a wrong password alike: no account enumeration."""
+
+    status_code = status.HTTP_400_BAD_REQUEST
+    default_detail = _("Unable to log in with those credentials.")
+    default_code = "invalid_credentials"
 
 
 class TokenRequestSerializer(serializers.Serializer):
@@ -32,10 +41,7 @@ class TokenRequestSerializer(serializers.Serializer):
             request=self.context["request"], username=username, password=attrs["password"]
         )
         if user is None or not user.is_active:
-            # One message for unknown users and wrong passwords: no account enumeration.
-            raise serializers.ValidationError(
-                {"detail": _("Unable to log in with those credentials.")}
-            )
+            raise InvalidCredentials
         attrs["user"] = user
         return attrs
 

@@ -50,9 +50,7 @@ def test_wrong_password_and_unknown_user_get_one_message(api):
     wrong = api.post(TOKEN_URL, {"username": "known", "password": "nope"})
     unknown = api.post(TOKEN_URL, {"username": "ghost", "password": "nope"})
     assert wrong.status_code == unknown.status_code == 400
-    assert (
-        wrong.json() == unknown.json() == {"detail": ["Unable to log in with those credentials."]}
-    )
+    assert wrong.json() == unknown.json() == {"detail": "Unable to log in with those credentials."}
 
 
 @pytest.mark.parametrize(
