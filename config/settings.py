@@ -171,6 +171,9 @@ ACCOUNT_LOGOUT_REDIRECT_URL = "home"
 ACCOUNT_SESSION_REMEMBER = None
 # allauth's limits, spelled out: failed logins per IP and per account, resets and signups.
 ACCOUNT_RATE_LIMITS = {
+    # Whole classes log in at once from one school address (NAT), so the per-address limit on
+    # logins is generous; failed logins stay tightly limited per account.
+    "login": read_str("LOGIN_RATE_LIMIT", default="300/m/ip"),
     "login_failed": "10/m/ip,5/5m/key",
     "signup": "20/m/ip",
     "reset_password": "20/m/ip,5/m/key",
