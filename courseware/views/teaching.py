@@ -497,21 +497,7 @@ def _managed_assignment(request, pk: int) -> Assignment:
 def assignment_edit(request, pk: int):
     """Change an assignment; once students have work on it, what is set stays as it is."""
     assignment = _managed_assignment(request, pk)
-    initial = {
-        name: getattr(assignment, name)
-        for name in (
-            "title",
-            "instructions",
-            "opens_at",
-            "due_at",
-            "cutoff_at",
-            "late_penalty_percent_per_day",
-            "late_penalty_floor_percent",
-            "allow_resubmission",
-            "anonymous_marking",
-            "max_attempts",
-        )
-    }
+    initial = {name: getattr(assignment, name) for name in services.EDITABLE_FIELDS}
     initial["target"] = assignment.target
     form = AssignmentForm(
         request.POST or None,
