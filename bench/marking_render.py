@@ -17,37 +17,14 @@ request, the page's size, and the selector's share of the time.
 from __future__ import annotations
 
 import argparse
-import os
 import statistics
-import sys
-import tempfile
 import time
 import uuid
 from pathlib import Path
 
+from benchlib import percentile, setup_django
+
 REPO_ROOT = Path(__file__).resolve().parent.parent
-
-
-def _setup_django() -> str:
-    sys.path.insert(0, str(REPO_ROOT))
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-    if "DATABASE_URL" not in os.environ:
-        scratch = Path(tempfile.mkdtemp(prefix="lectern-bench-"))
-        os.environ["DATABASE_URL"] = f"sqlite:///{scratch / 'bench.sqlite3'}"
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0)
-    from django.db import connection
-
-    return connection.vendor
-
-
-def _percentile(values: list[float], share: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
 
 
 def _time(client, url: str, runs: int, selector) -> dict:
@@ -68,7 +45,7 @@ def _time(client, url: str, runs: int, selector) -> dict:
         selector_times.append((time.perf_counter() - started) * 1000)
     return {
         "median": statistics.median(totals),
-        "p95": _percentile(totals, 0.95),
+        "p95": percentile(totals, 0.95),
         "min": min(totals),
         "max": max(totals),
         "selector": statistics.median(selector_times),
@@ -93,7 +70,7 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=15, help="timed requests per page (15)")
     parser.add_argument("--queue", type=int, default=3000, help="essays in the queue (3000)")
     args = parser.parse_args()
-    vendor = _setup_django()
+    vendor = setup_django()
 
     from django.test import Client
     from django.urls import reverse

@@ -14,44 +14,21 @@ in the selector that gathers the page's rows, the queries per request and the pa
 from __future__ import annotations
 
 import argparse
-import os
 import statistics
-import sys
-import tempfile
 import time
 from pathlib import Path
 
+from benchlib import percentile, setup_django
+
 REPO_ROOT = Path(__file__).resolve().parent.parent
 THESIS = REPO_ROOT / "fixtures" / "demo_course" / "readings" / "stalin-trotsky-thesis.txt"
-
-
-def _setup_django() -> str:
-    sys.path.insert(0, str(REPO_ROOT))
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-    if "DATABASE_URL" not in os.environ:
-        scratch = Path(tempfile.mkdtemp(prefix="lectern-bench-"))
-        os.environ["DATABASE_URL"] = f"sqlite:///{scratch / 'bench.sqlite3'}"
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0)
-    from django.db import connection
-
-    return connection.vendor
-
-
-def _percentile(values: list[float], share: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=30, help="timed requests (default 30)")
     args = parser.parse_args()
-    vendor = _setup_django()
+    vendor = setup_django()
 
     from django.db import connection
     from django.test import Client
@@ -116,7 +93,7 @@ def main() -> None:
     )
     print(f"runs             {args.runs}")
     print(f"median           {statistics.median(totals):7.1f} ms")
-    print(f"p95              {_percentile(totals, 0.95):7.1f} ms")
+    print(f"p95              {percentile(totals, 0.95):7.1f} ms")
     print(f"min / max        {min(totals):7.1f} / {max(totals):.1f} ms")
     print(f"selector median  {statistics.median(selector_times):7.1f} ms (rows → page objects)")
     print(f"queries          {len(queries)} per request")
