@@ -10,7 +10,6 @@ from decimal import Decimal
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
 from courseware.importers import ReadingParseError
@@ -21,10 +20,10 @@ from courseware.services.content import (
     CriterionSpec,
     LevelSpec,
     UnitReadingSpec,
+    new_slug,
     reading_text_decode,
 )
 
-RESERVED_SLUGS = {"new"}  # "…/new/" is the create page
 MAX_LEVELS = 6
 
 
@@ -37,15 +36,16 @@ def _slug_field(help_text: str) -> forms.SlugField:
     )
 
 
-def _clean_new_slug(value: str, title: str, taken) -> str:
-    slug = value or slugify(title)[:80]
-    if not slug:
-        raise ValidationError(_("Give a short name made of letters, numbers and hyphens."))
-    if slug in RESERVED_SLUGS:
-        raise ValidationError(_("“%(slug)s” is reserved; choose another.") % {"slug": slug})
-    if taken(slug):
-        raise ValidationError(_("“%(slug)s” is already used; choose another.") % {"slug": slug})
-    return slug
+def _clean_new_slug(form: forms.Form, taken) -> str:
+    """The slug the service will give the new object, checked now to show beside the field."""
+    try:
+        return new_slug(
+            slug=form.cleaned_data.get("slug", ""),
+            title=form.data.get(form.add_prefix("title"), ""),
+            taken=taken,
+        )
+    except ValidationError as error:
+        raise ValidationError(error.error_dict["slug"]) from error
 
 
 # --- Units --------------------------------------------------------------------------------
@@ -93,11 +93,7 @@ class UnitForm(forms.Form):
         self.fields["readings"].choices = grouped
 
     def clean_slug(self) -> str:
-        return _clean_new_slug(
-            self.cleaned_data.get("slug", ""),
-            self.data.get(self.add_prefix("title"), ""),
-            lambda slug: self.course.units.filter(slug=slug).exists(),
-        )
+        return _clean_new_slug(self, self.course.units.all())
 
     @staticmethod
     def initial_for(unit: Unit) -> dict:
@@ -158,11 +154,7 @@ class EssayPromptForm(forms.Form):
         self.fields["rubric"].queryset = rubrics
 
     def clean_slug(self) -> str:
-        return _clean_new_slug(
-            self.cleaned_data.get("slug", ""),
-            self.data.get(self.add_prefix("title"), ""),
-            lambda slug: self.course.prompts.filter(slug=slug).exists(),
-        )
+        return _clean_new_slug(self, self.course.prompts.all())
 
     def clean(self):
         cleaned = super().clean()
@@ -389,11 +381,7 @@ class ReadingCreateForm(ReadingTextMixin, ReadingMetadataForm):
     ]
 
     def clean_slug(self) -> str:
-        return _clean_new_slug(
-            self.cleaned_data.get("slug", ""),
-            self.data.get(self.add_prefix("title"), ""),
-            lambda slug: Reading.objects.filter(slug=slug).exists(),
-        )
+        return _clean_new_slug(self, Reading.objects.all())
 
 
 class ReadingEditForm(ReadingTextMixin, ReadingMetadataForm):

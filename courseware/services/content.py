@@ -17,7 +17,10 @@ from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
+from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
 
 from courseware.importers import (
     ParsedReading,
@@ -53,6 +56,28 @@ from courseware.selectors.content import rubric_is_used
 
 if TYPE_CHECKING:
     from accounts.models import User
+
+# --- Slugs --------------------------------------------------------------------------------
+
+RESERVED_SLUGS = frozenset({"new"})  # "…/new/" is the create page
+SLUG_MAX_LENGTH = 80
+
+
+def new_slug(*, slug: str, title: str, taken: QuerySet) -> str:
+    """The slug a new reading, unit or essay prompt gets: the one given, else one made from
+    its title; never a reserved word, nor one already used in ``taken`` (the rows it must be
+    unique among). Refused with a ``ValidationError`` on the field ``slug``."""
+    slug = slug or slugify(title)[:SLUG_MAX_LENGTH]
+    if not slug:
+        message, code = _("Give a short name made of letters, numbers and hyphens."), "invalid"
+    elif slug in RESERVED_SLUGS:
+        message, code = _("“%(slug)s” is reserved; choose another.") % {"slug": slug}, "reserved"
+    elif taken.filter(slug=slug).exists():
+        message, code = _("“%(slug)s” is already used; choose another.") % {"slug": slug}, "taken"
+    else:
+        return slug
+    raise ValidationError({"slug": ValidationError(message, code=code)})
+
 
 # --- Readings -----------------------------------------------------------------------------
 
@@ -187,6 +212,40 @@ def reading_import(
     report.changed = row_changed or report.changed
     reading.import_report = report
     return reading
+
+
+@transaction.atomic
+def reading_create(
+    *,
+    text: str,
+    title: str,
+    author: str,
+    kind: str,
+    citation: str,
+    slug: str = "",
+    date_label: str = "",
+    provenance: str = "",
+    licence_note: str = "",
+    summary: str = "",
+    by: User | None = None,
+) -> Reading:
+    """Import plain text as a new reading; its slug follows ``new_slug`` (essays cite it, so
+    it never changes). ``reading_import`` with an existing slug would update that reading
+    instead: this refuses it."""
+    slug = new_slug(slug=slug, title=title, taken=Reading.objects.all())
+    return reading_import(
+        text=text,
+        slug=slug,
+        title=title,
+        author=author,
+        kind=kind,
+        citation=citation,
+        date_label=date_label,
+        provenance=provenance,
+        licence_note=licence_note,
+        summary=summary,
+        by=by,
+    )
 
 
 @dataclass
@@ -603,14 +662,16 @@ def _learning_intentions(value: str | Sequence[str]) -> str:
 def unit_create(
     *,
     course: Course,
-    slug: str,
     title: str,
+    slug: str = "",
     overview: str = "",
     learning_intentions: str | Sequence[str] = "",
     readings: Sequence[UnitReadingSpec] = (),
     order: int | None = None,
 ) -> Unit:
-    """Add a unit to a course, last unless ``order`` says where."""
+    """Add a unit to a course, last unless ``order`` says where; its slug follows
+    ``new_slug`` within the course."""
+    slug = new_slug(slug=slug, title=title, taken=course.units.all())
     if order is None:
         last = course.units.aggregate(last=models.Max("order"))["last"]
         order = (last or 0) + 1
@@ -695,18 +756,20 @@ def unit_reading_add(
 def essay_prompt_create(
     *,
     course: Course,
-    slug: str,
     title: str,
     question: str,
     max_words: int,
     rubric: Rubric,
+    slug: str = "",
     min_words: int = 0,
     guidance: str = "",
     unit: Unit | None = None,
     readings: Iterable[Reading] = (),
     by: User | None = None,
 ) -> EssayPrompt:
-    """Create an essay prompt; the word limits must satisfy minimum ≤ maximum."""
+    """Create an essay prompt; its slug follows ``new_slug`` within the course and the word
+    limits must satisfy minimum ≤ maximum."""
+    slug = new_slug(slug=slug, title=title, taken=course.prompts.all())
     prompt = EssayPrompt(
         course=course,
         unit=unit,

@@ -218,7 +218,7 @@ def reading_create(request):
     form = ReadingCreateForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:
-            reading = services.reading_import(
+            reading = services.reading_create(
                 text=form.cleaned_data["source_text"],
                 slug=form.cleaned_data["slug"],
                 by=request.user,
