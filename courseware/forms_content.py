@@ -21,6 +21,7 @@ from courseware.services.content import (
     LevelSpec,
     UnitReadingSpec,
     new_slug,
+    reading_size_check,
     reading_text_decode,
 )
 
@@ -350,11 +351,7 @@ class ReadingTextMixin(forms.Form):
             return cleaned
         try:
             if upload:
-                if upload.size > MAX_READING_BYTES:
-                    raise ReadingParseError(
-                        _("The file is %(size).1f MB; the limit is %(mb)s MB.")
-                        % {"size": upload.size / 1024 / 1024, "mb": MAX_READING_BYTES // 1048576}
-                    )
+                reading_size_check(upload.size)
                 cleaned["source_text"] = reading_text_decode(upload.read())
             else:
                 cleaned["source_text"] = reading_text_decode(pasted.encode("utf-8"))

@@ -121,17 +121,27 @@ class ReadingImportReport:
 MAX_READING_BYTES = 2 * 1024 * 1024
 
 
+class ReadingTooLarge(ReadingParseError):
+    """Refuse a reading's text over ``MAX_READING_BYTES``."""
+
+
+def reading_size_check(size: int) -> None:
+    """Refuse text of ``size`` bytes when it is over the limit, before it is read at all."""
+    if size > MAX_READING_BYTES:
+        raise ReadingTooLarge(
+            f"The file is {size / 1024 / 1024:.1f} MB; the limit is "
+            f"{MAX_READING_BYTES // 1024 // 1024} MB."
+        )
+
+
 def reading_text_decode(data: bytes) -> str:
     """Turn an uploaded file into reading text, or raise ``ReadingParseError`` saying why not.
 
-    A reading is UTF-8 plain text (a byte-order mark is allowed) of at most 2 MB; empty and
-    binary-looking text is refused as ``parse_reading`` refuses it.
+    A reading is UTF-8 plain text (a byte-order mark is allowed) of at most 2 MB
+    (``ReadingTooLarge``); empty and binary-looking text is refused as ``parse_reading``
+    refuses it.
     """
-    if len(data) > MAX_READING_BYTES:
-        raise ReadingParseError(
-            f"The file is {len(data) / 1024 / 1024:.1f} MB; the limit is "
-            f"{MAX_READING_BYTES // 1024 // 1024} MB."
-        )
+    reading_size_check(len(data))
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
@@ -710,11 +720,17 @@ def unit_update(
 
 
 def _unit_readings_set(*, unit: Unit, readings: Sequence[UnitReadingSpec]) -> None:
+    seen = set()
     for spec in readings:
         if spec.section is not None and spec.section.reading_id != spec.reading.pk:
             raise ValidationError(
                 {"readings": f"“{spec.section}” is not a section of “{spec.reading}”."}
             )
+        key = (spec.reading.pk, spec.section.pk if spec.section else None)
+        if key in seen:
+            what = f"“{spec.section}” of “{spec.reading}”" if spec.section else f"“{spec.reading}”"
+            raise ValidationError({"readings": f"{what} is set twice; set it once."})
+        seen.add(key)
     wanted = {(spec.reading.pk, spec.section.pk if spec.section else None) for spec in readings}
     existing = {(row.reading_id, row.section_id): row for row in unit.unit_readings.all()}
     UnitReading.objects.filter(
@@ -770,6 +786,7 @@ def essay_prompt_create(
     """Create an essay prompt; its slug follows ``new_slug`` within the course and the word
     limits must satisfy minimum ≤ maximum."""
     slug = new_slug(slug=slug, title=title, taken=course.prompts.all())
+    _check_rubric_latest(rubric)
     prompt = EssayPrompt(
         course=course,
         unit=unit,
@@ -801,7 +818,10 @@ def essay_prompt_update(
     unit: Unit | None = None,
     readings: Iterable[Reading] = (),
 ) -> EssayPrompt:
-    """Change an essay prompt (its slug stays, so links to it keep working)."""
+    """Change an essay prompt (its slug stays, so links to it keep working). It keeps the
+    rubric version it has, even when a newer one exists; another rubric must be a latest one."""
+    if rubric.pk != prompt.rubric_id:
+        _check_rubric_latest(rubric)
     prompt.title = title
     prompt.question = question
     prompt.guidance = guidance
@@ -813,6 +833,19 @@ def essay_prompt_update(
     prompt.save()
     prompt.readings.set(readings)
     return prompt
+
+
+def _check_rubric_latest(rubric: Rubric) -> None:
+    """A prompt is given the latest version of a rubric, never one already superseded."""
+    if Rubric.objects.filter(previous=rubric).exists():
+        raise ValidationError(
+            {
+                "rubric": ValidationError(
+                    "This is not the latest version of the rubric; choose the latest.",
+                    code="not_latest",
+                )
+            }
+        )
 
 
 def _check_prompt(prompt: EssayPrompt) -> None:
