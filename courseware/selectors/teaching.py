@@ -42,6 +42,7 @@ from courseware.models import (
     Submission,
     SubmissionStatus,
 )
+from courseware.selectors.indexed import in_subquery
 from courseware.timing import Deadline, DeadlineState, deadline_for
 
 if TYPE_CHECKING:
@@ -315,11 +316,10 @@ def assignments_for_user(*, user: User, now: datetime) -> QuerySet[Assignment]:
     taught = Membership.objects.filter(user=user, role=MembershipRole.TEACHER)
     studied = Membership.objects.filter(user=user, role=MembershipRole.STUDENT)
     return assignments.filter(
-        Q(classroom__in=taught.values("classroom_id"))
-        | Q(
-            classroom__in=studied.values("classroom_id"),
-            withdrawn_at__isnull=True,
-            opens_at__lte=now,
+        in_subquery("classroom_id", taught.values("classroom_id"))
+        | (
+            in_subquery("classroom_id", studied.values("classroom_id"))
+            & Q(withdrawn_at__isnull=True, opens_at__lte=now)
         )
     )
 
