@@ -65,6 +65,26 @@ RUBRIC = {
     ],
 }
 
+
+def _unit(o) -> dict:
+    return {
+        "course": o.course.pk,
+        "title": "Socialism in one country",
+        "readings": [{"reading": o.text.pk}],
+    }
+
+
+def _prompt(o) -> dict:
+    return {"title": "Why Stalin?", "question": "Why?", "max_words": 900, "rubric": o.rubric.pk}
+
+
+def _reading(o) -> dict:
+    return {"title": "Since Lenin Died", "kind": "primary", "text": "Trotsky wrote at length."}
+
+
+# Creating content: every author (school-wide), never a student.
+AUTHORS_CREATE = _expect(201, 201, 201, 403, 403)
+
 # id, method, url, body, expected status per role
 MATRIX = [
     # --- classes
@@ -310,7 +330,72 @@ MATRIX = [
         lambda o: {"read": True},
         _expect(403, 403, 403, 404, 404),
     ),
+    ("units-create", "post", lambda o: "/api/v1/units/", _unit, AUTHORS_CREATE),
+    (
+        "units-update",
+        "put",
+        lambda o: f"/api/v1/units/{o.unit.pk}/",
+        lambda o: {"title": "The succession"},
+        AUTHORS,
+    ),
+    (
+        "units-partial-update",
+        "patch",
+        lambda o: f"/api/v1/units/{o.unit.pk}/",
+        lambda o: {"overview": "1924."},
+        AUTHORS,
+    ),
+    (
+        "units-partial-update-other",
+        "patch",
+        lambda o: f"/api/v1/units/{o.other_unit.pk}/",
+        lambda o: {"overview": "1924."},
+        AUTHORS,
+    ),
+    ("readings-create", "post", lambda o: "/api/v1/readings/", _reading, AUTHORS_CREATE),
+    (
+        "readings-update",
+        "put",
+        lambda o: f"/api/v1/readings/{o.text.pk}/",
+        lambda o: {"title": "Renamed", "kind": "secondary"},
+        AUTHORS,
+    ),
+    (
+        "readings-update-other",
+        "put",
+        lambda o: f"/api/v1/readings/{o.other_text.pk}/",
+        lambda o: {"title": "Renamed", "kind": "secondary"},
+        AUTHORS,
+    ),
     ("prompts-list", "get", lambda o: "/api/v1/prompts/", None, EVERYONE),
+    (
+        "prompts-create",
+        "post",
+        lambda o: "/api/v1/prompts/",
+        lambda o: {**_prompt(o), "course": o.course.pk},
+        AUTHORS_CREATE,
+    ),
+    (
+        "prompts-update",
+        "put",
+        lambda o: f"/api/v1/prompts/{o.prompt.pk}/",
+        _prompt,
+        AUTHORS,
+    ),
+    (
+        "prompts-partial-update",
+        "patch",
+        lambda o: f"/api/v1/prompts/{o.prompt.pk}/",
+        lambda o: {"guidance": "Two sources."},
+        AUTHORS,
+    ),
+    (
+        "prompts-partial-update-other",
+        "patch",
+        lambda o: f"/api/v1/prompts/{o.other_prompt.pk}/",
+        lambda o: {"guidance": "Two sources."},
+        AUTHORS,
+    ),
     ("prompts-retrieve", "get", lambda o: f"/api/v1/prompts/{o.prompt.pk}/", None, CONTENT),
     (
         "prompts-retrieve-other",
@@ -333,7 +418,7 @@ MATRIX = [
         "post",
         lambda o: "/api/v1/rubrics/",
         lambda o: RUBRIC,
-        _expect(201, 201, 201, 403, 403),
+        AUTHORS_CREATE,
     ),
     (
         "rubrics-update",

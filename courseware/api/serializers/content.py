@@ -1,13 +1,77 @@
 """Serializers for courses, units, readings (sections, paragraphs, footnotes), prompts and
-rubrics. Output serializers only read; input serializers are strict and only parse."""
+rubrics. Output serializers only read; input serializers are strict and only parse: what the
+ids name, and every rule about the content, is the view's and the services' to check."""
 
 from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from courseware.api.common import StrictBooleanField, StrictCharField, StrictSerializer
+from courseware.api.common import (
+    StrictBooleanField,
+    StrictCharField,
+    StrictIntegerField,
+    StrictSerializer,
+)
 from courseware.models import ReadingKind
+
+MAX_ID = 2**63 - 1  # the largest id a row can have; a larger one is a 400, not a crash
+MAX_TEXT = 20_000
+MAX_WORDS = 100_000
+
+
+def _id(**kwargs) -> StrictIntegerField:
+    return StrictIntegerField(min_value=1, max_value=MAX_ID, **kwargs)
+
+
+def _slug() -> serializers.SlugField:
+    return serializers.SlugField(
+        max_length=80,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text=_(
+            "Made from the title if empty; never ``new`` nor one already used. It cannot "
+            "change later: an update may repeat it but not change it."
+        ),
+    )
+
+
+@extend_schema_field(
+    {
+        "oneOf": [
+            {"type": "string", "description": "One per line."},
+            {"type": "array", "items": {"type": "string"}},
+        ]
+    }
+)
+class LinesField(serializers.Field):
+    """Text with one item per line, or a list of one-line strings."""
+
+    default_error_messages = {
+        "invalid": _("Give text with one per line, or a list of strings."),
+        "line": _("Each item is one line of text."),
+        "too_long": _("Give at most %(max)s characters."),
+    }
+
+    def to_internal_value(self, data):
+        if isinstance(data, list) and all(isinstance(line, str) for line in data):
+            if any("\n" in line or "\r" in line for line in data):
+                self.fail("line")
+            text = "\n".join(data)
+        elif isinstance(data, str):
+            text = data
+        else:
+            self.fail("invalid")
+        if len(text) > MAX_TEXT:
+            self.fail("too_long", max=MAX_TEXT)
+        # A string's own checks: no NUL, no lone surrogates (the database refuses both).
+        serializers.CharField(allow_blank=True, trim_whitespace=False).run_validation(text)
+        return data
+
+    def to_representation(self, value):
+        return value
 
 
 class IdsField(serializers.ListField):
@@ -199,3 +263,109 @@ class RubricInputSerializer(StrictSerializer):
     title = StrictCharField(max_length=200)
     description = StrictCharField(max_length=5000, required=False, allow_blank=True, default="")
     criteria = RubricCriterionInputSerializer(many=True, allow_empty=False, max_length=30)
+
+
+# --- Input: units, prompts, readings ------------------------------------------------------
+
+
+class UnitReadingInputSerializer(StrictSerializer):
+    reading = _id(help_text=_("The reading's id."))
+    section = _id(
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text=_("One section of the reading, by id; null (or absent) sets the whole reading."),
+    )
+    note = StrictCharField(max_length=300, required=False, allow_blank=True, default="")
+
+
+class UnitChangeSerializer(StrictSerializer):
+    """A unit's text and what it sets; ``readings``, when given, replaces what it sets."""
+
+    title = StrictCharField(max_length=200)
+    slug = _slug()
+    overview = StrictCharField(max_length=MAX_TEXT, required=False, allow_blank=True, default="")
+    learning_intentions = LinesField(required=False, default="")
+    readings = UnitReadingInputSerializer(
+        many=True,
+        required=False,
+        max_length=100,
+        help_text=_("Whole readings or single sections, in order."),
+    )
+
+
+class UnitCreateSerializer(UnitChangeSerializer):
+    course = _id(help_text=_("The course's id."))
+
+
+class PromptChangeSerializer(StrictSerializer):
+    title = StrictCharField(max_length=200)
+    slug = _slug()
+    unit = _id(required=False, allow_null=True, default=None, help_text=_("A unit of the course."))
+    question = StrictCharField(max_length=MAX_TEXT)
+    guidance = StrictCharField(max_length=MAX_TEXT, required=False, allow_blank=True, default="")
+    min_words = StrictIntegerField(min_value=0, max_value=MAX_WORDS, required=False, default=0)
+    max_words = StrictIntegerField(min_value=1, max_value=MAX_WORDS)
+    readings = serializers.ListField(
+        child=_id(), required=False, default=list, max_length=100, help_text=_("Readings' ids.")
+    )
+    rubric = _id(help_text=_("The latest version of a rubric (or the one the prompt has)."))
+
+
+class PromptCreateSerializer(PromptChangeSerializer):
+    course = _id(help_text=_("The course's id."))
+
+
+class ReadingMetadataInputSerializer(StrictSerializer):
+    title = StrictCharField(max_length=300)
+    slug = _slug()
+    author = StrictCharField(max_length=200, required=False, allow_blank=True, default="")
+    kind = serializers.ChoiceField(choices=ReadingKind.choices)
+    date_label = StrictCharField(max_length=60, required=False, allow_blank=True, default="")
+    citation = StrictCharField(max_length=5000, required=False, allow_blank=True, default="")
+    provenance = StrictCharField(max_length=300, required=False, allow_blank=True, default="")
+    licence_note = StrictCharField(max_length=5000, required=False, allow_blank=True, default="")
+    summary = StrictCharField(max_length=MAX_TEXT, required=False, allow_blank=True, default="")
+
+
+class ReadingTextInputSerializer(ReadingMetadataInputSerializer):
+    """The details and the text, pasted (``text``); an update may leave the text out."""
+
+    text = StrictCharField(
+        required=False,
+        allow_blank=True,
+        trim_whitespace=False,
+        help_text=_("UTF-8 plain text, at most 2 MB; the importer finds sections and notes."),
+    )
+
+
+class ReadingFileInputSerializer(ReadingMetadataInputSerializer):
+    """The details and the text, uploaded as a plain-text ``file`` or pasted (``text``); an
+    update may leave both out."""
+
+    text = StrictCharField(required=False, allow_blank=True, trim_whitespace=False)
+    file = serializers.FileField(
+        required=False, help_text=_("A UTF-8 plain-text file (.txt), at most 2 MB.")
+    )
+
+
+class ImportReportSerializer(serializers.Serializer):
+    sections = serializers.IntegerField()
+    paragraphs = serializers.IntegerField()
+    footnotes = serializers.IntegerField()
+    references_moved = serializers.IntegerField(
+        help_text=_("Links that followed their paragraph's text to its new place.")
+    )
+    references_kept_on_changed_text = serializers.IntegerField(
+        help_text=_("Links left on a paragraph whose text changed: check them.")
+    )
+    references_detached = serializers.IntegerField(
+        help_text=_("Links removed with a paragraph that no longer exists.")
+    )
+    warnings = serializers.ListField(child=serializers.CharField())
+
+
+class ReadingImportedSerializer(ReadingDetailSerializer):
+    import_report = ImportReportSerializer(
+        allow_null=True, help_text=_("What the import did; null when the text was kept.")
+    )
