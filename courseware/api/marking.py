@@ -15,7 +15,7 @@
   /api/v1/inline-comments/<id>/`` — comments on a passage of the latest version.
 - ``GET|POST /api/v1/comment-bank/`` (``?q=`` searches, ``?criterion=`` puts that criterion's
   first) and ``DELETE /api/v1/comment-bank/<id>/`` — the teacher's own saved comments.
-- ``GET /api/v1/me/grades/`` — the signed-in student's released grades.
+- ``GET /api/v1/me/grades/`` — the signed-in student's released grades, paginated.
 - ``GET /api/v1/classes/<id>/gradebook/`` and ``.../gradebook/export.csv|xlsx`` — the gradebook.
 
 Errors are JSON with ``detail`` and a ``code``: 400 for bad input (a level of another rubric,
@@ -36,6 +36,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import serializers, status
 from rest_framework.exceptions import PermissionDenied
+from rest_framework.generics import ListAPIView
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -400,11 +401,15 @@ class CommentBankEntryView(APIView):
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
-class MyGradesView(APIView):
-    @extend_schema(responses=MyGradeSerializer(many=True))
-    def get(self, request, version=None):
-        grades = selectors.student_grades(student=request.user, with_criteria=True)
-        return Response(MyGradeSerializer(grades, many=True).data)
+class MyGradesView(ListAPIView):
+    """The signed-in student's released grades, newest first, a page at a time like every list."""
+
+    queryset = Grade.objects.none()
+    serializer_class = MyGradeSerializer
+    filter_backends = []  # nothing to filter by
+
+    def get_queryset(self):
+        return selectors.released_grades_for(student=self.request.user, with_criteria=True)
 
 
 class GradebookView(APIView):

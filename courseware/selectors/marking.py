@@ -745,6 +745,11 @@ def released_grade_for_student(*, submission: Submission) -> Grade | None:
 def student_grades(*, student: User, with_criteria: bool = False) -> list[Grade]:
     """A student's released grades, newest first, with their assignments and classes (one
     query; two with each grade's criteria)."""
+    return list(released_grades_for(student=student, with_criteria=with_criteria))
+
+
+def released_grades_for(*, student: User, with_criteria: bool = False) -> QuerySet[Grade]:
+    """``student_grades`` as a query, for a list to take a page of."""
     grades = (
         Grade.objects.filter(submission__student=student, released_at__isnull=False)
         .select_related("submission__assignment__classroom", "version")
@@ -753,7 +758,7 @@ def student_grades(*, student: User, with_criteria: bool = False) -> list[Grade]
     )
     if with_criteria:
         grades = grades.prefetch_related(_CRITERION_GRADES)
-    return list(grades)
+    return grades
 
 
 _CRITERION_GRADES = Prefetch(

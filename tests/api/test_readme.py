@@ -72,6 +72,7 @@ def test_the_readme_examples_run_against_a_server(live_server):
     assert submission.status == SubmissionStatus.RETURNED
     assert submission.current_version == 1
     assert submission.word_count == 21  # as the README's example answer says
-    # curl prints bodies back to back; the student's released grades (a list) are the last.
-    grades = json.loads(result.stdout[result.stdout.rindex('[{"id"') :])
-    assert [grade["overall_comment"] for grade in grades] == ["A sharp argument."]
+    # curl prints bodies back to back; the student's released grades (a page) are the last.
+    grades = json.loads(result.stdout[result.stdout.rindex('{"count"') :])
+    assert (grades["count"], grades["next"]) == (1, None)
+    assert [grade["overall_comment"] for grade in grades["results"]] == ["A sharp argument."]

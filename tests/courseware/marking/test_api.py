@@ -5,10 +5,18 @@ from decimal import Decimal
 
 import pytest
 from django.urls import reverse
+from rest_framework.pagination import PageNumberPagination
 from rest_framework.test import APIClient
 
 from courseware.models import CriterionGrade, Grade, GradeChange, Submission
-from tests.factories import RubricFactory, criterion_marks, graded, rubric_criteria
+from tests.factories import (
+    RubricFactory,
+    criterion_marks,
+    essay_assignment,
+    graded,
+    rubric_criteria,
+    submitted_submission,
+)
 
 
 def _snapshot(submission):
@@ -57,7 +65,37 @@ def test_a_student_reads_their_grade_only_once_released(school, essay):
     assert response.status_code == 200
     assert response.json()["overall_comment"] == "Well argued."
     mine = _api(school.student).get(reverse("api-my-grades", args=["v1"])).json()
-    assert [g["submission"] for g in mine] == [essay.submission.pk]
+    assert mine["count"] == 1
+    assert [g["submission"] for g in mine["results"]] == [essay.submission.pk]
+
+
+def test_my_grades_come_a_page_at_a_time_in_fixed_queries(
+    school, monkeypatch, django_assert_max_num_queries
+):
+    monkeypatch.setattr(PageNumberPagination, "page_size", 4)  # read once, at import
+    for _ in range(6):
+        submission = submitted_submission(
+            essay_assignment(school.classroom, min_words=1, max_words=50), school.student
+        )
+        graded(submission, school.teacher, release=True)
+    graded(
+        submitted_submission(
+            essay_assignment(school.other_classroom, min_words=1, max_words=50),
+            school.other_student,
+        ),
+        school.other_teacher,
+        release=True,
+    )
+    client = _api(school.student)
+    url = reverse("api-my-grades", args=["v1"])
+    with django_assert_max_num_queries(4):  # user, count, page, criteria
+        first = client.get(url).json()
+    assert (first["count"], len(first["results"]), first["previous"]) == (6, 4, None)
+    second = client.get(first["next"]).json()
+    assert (len(second["results"]), second["next"]) == (2, None)
+    mine = Submission.objects.filter(student=school.student).values_list("pk", flat=True)
+    seen = [g["submission"] for g in first["results"] + second["results"]]
+    assert sorted(seen) == sorted(mine)
 
 
 @pytest.mark.parametrize(
