@@ -119,6 +119,9 @@ class ParagraphAdmin(admin.ModelAdmin):
     def has_change_permission(self, request, obj=None):
         return False
 
+    def has_delete_permission(self, request, obj=None):
+        return False  # a reading's text changes by import only
+
 
 @admin.register(Footnote)
 class FootnoteAdmin(admin.ModelAdmin):
@@ -134,6 +137,9 @@ class FootnoteAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # a reading's text changes by import only
 
 
 @admin.register(EditorialNote)

@@ -218,6 +218,9 @@ def reading_import(
         reading.full_clean()
         reading.save()
     report = _sync_structure(reading=reading, parsed=parsed)
+    if report.changed and not row_changed:
+        # Same text, new structure (an improved parser): the page's cached text must go.
+        reading.save(update_fields=["updated_at"])
     report.created = created
     report.changed = row_changed or report.changed
     reading.import_report = report

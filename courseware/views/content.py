@@ -30,6 +30,7 @@ from courseware.forms_content import (
 from courseware.importers import ReadingParseError
 from courseware.selectors import content as selectors
 from courseware.services import content as services
+from courseware.views.reading_text import reading_text
 
 SEARCH_PAGE_SIZE = 20
 
@@ -184,7 +185,7 @@ def reading_detail(request, slug: str):
         "courseware/content/reading_detail.html",
         {
             "reading": reading,
-            "page": selectors.reading_page(reading=reading),
+            "text": reading_text(reading),
             "progress": progress,
             "can_track": can_track,
             "can_author": permissions.can_author_content(request.user),
