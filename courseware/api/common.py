@@ -42,6 +42,7 @@ __all__ = [
 
 # A refusal's code decides its status: these say the object's state does not allow the change.
 CONFLICT_CODES = {"archived", "has_work", "submitted", "withdrawn", "closed", "not_open"}
+TOO_MANY_CODES = {"too_many_tries"}
 
 
 class StrictSerializer(serializers.Serializer):
@@ -86,10 +87,11 @@ def errors(*codes: int) -> dict[int, OpenApiResponse]:
         404: _("Missing, or not yours to see."),
         409: _("The object's state does not allow it."),
         413: _("The request body is too large."),
+        429: _("Too many requests or tries: wait, then try again."),
     }
     return {
         code: OpenApiResponse(
-            FIELD_ERRORS if code in (400, 409) else ErrorSerializer,
+            FIELD_ERRORS if code in (400, 409, 429) else ErrorSerializer,
             description=described[code],
         )
         for code in codes
@@ -112,8 +114,13 @@ def refusal(error: ValidationError) -> Response:
     if hasattr(error, "error_dict"):
         fields = dict(error.message_dict)
         fields.pop(NON_FIELD_ERRORS, None)  # already in ``detail``
-        body.update(fields)
-    conflict = code in CONFLICT_CODES
-    return Response(
-        body, status=status.HTTP_409_CONFLICT if conflict else status.HTTP_400_BAD_REQUEST
-    )
+        # A field named like the body's own keys (the join code's ``code``) is in ``detail``;
+        # ``code`` stays the refusal's code.
+        body.update({name: messages for name, messages in fields.items() if name not in body})
+    if code in TOO_MANY_CODES:
+        answer = status.HTTP_429_TOO_MANY_REQUESTS
+    elif code in CONFLICT_CODES:
+        answer = status.HTTP_409_CONFLICT
+    else:
+        answer = status.HTTP_400_BAD_REQUEST
+    return Response(body, status=answer)

@@ -195,11 +195,16 @@ class ClassroomViewSet(mixins.ListModelMixin, TeachingViewSet):
 
     @extend_schema(
         request=s.JoinSerializer,
-        responses={200: s.JoinedSerializer, 201: s.JoinedSerializer, **errors(400, 401, 403)},
+        responses={
+            200: s.JoinedSerializer,
+            201: s.JoinedSerializer,
+            **errors(400, 401, 403, 429),
+        },
     )
     @action(detail=False, methods=["post"])
     def join(self, request, *args, **kwargs):
-        """A student joins a class with its join code (201; 200 when already in it)."""
+        """A student joins a class with its join code (201; 200 when already in it). After ten
+        codes that match no class, every code is refused for a quarter of an hour (429)."""
         data = _body(s.JoinSerializer, request)
         try:
             membership, joined = services.classroom_join(user=request.user, code=data["code"])

@@ -14,6 +14,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -211,18 +212,48 @@ def _join_refused(message: str, code: str) -> ValidationError:
     return ValidationError({"code": ValidationError(message, code=code)})
 
 
+# A join code is one of 31^8 (about 8.5 × 10^11), so guessing one is hopeless; this keeps a script
+# from trying, while a student who mistypes has ten goes a quarter of an hour.
+JOIN_CODE_WRONG_TRIES = 10
+JOIN_CODE_WRONG_WINDOW = 15 * 60  # seconds, from the first wrong code
+
+
+def _wrong_tries_key(user: User) -> str:
+    return f"join-code-wrong-tries:{user.pk}"
+
+
+def _count_wrong_try(user: User) -> None:
+    key = _wrong_tries_key(user)
+    cache.add(key, 0, JOIN_CODE_WRONG_WINDOW)
+    try:
+        cache.incr(key)
+    except ValueError:  # expired between the two calls
+        cache.set(key, 1, JOIN_CODE_WRONG_WINDOW)
+
+
 @transaction.atomic
 def classroom_join(*, user: User, code: str) -> tuple[Membership, bool]:
     """Join the class whose join code this is, as a student; ``(membership, joined)``.
 
     A code that was replaced, one that is switched off and one of an archived class are each
-    refused with a message that says so; joining a class twice changes nothing.
+    refused with a message that says so; joining a class twice changes nothing. After
+    ``JOIN_CODE_WRONG_TRIES`` codes that match no class, every code is refused (``too_many_tries``)
+    until ``JOIN_CODE_WRONG_WINDOW`` has passed since the first.
     """
     code = normalise_join_code(code)
     if not code:
         raise _join_refused(_("Enter the join code your teacher gave you."), "required")
+    if cache.get(_wrong_tries_key(user), 0) >= JOIN_CODE_WRONG_TRIES:
+        raise _join_refused(
+            _(
+                "Too many codes that did not work. Wait a quarter of an hour and try again, or "
+                "ask your teacher to add you to the class."
+            ),
+            "too_many_tries",
+        )
     classroom = Classroom.objects.filter(join_code=code).first()
     if classroom is None:
+        _count_wrong_try(user)
         if RetiredJoinCode.objects.filter(code=code).exists():
             raise _join_refused(
                 _(

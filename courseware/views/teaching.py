@@ -153,7 +153,8 @@ def classroom_join(request):
         )
     except ValidationError as error:
         _refusal_on_form(form, error)
-        return _render_dashboard(request, join_form=form, status=400)
+        too_many = any(e.code == "too_many_tries" for e in error.error_dict.get("code", []))
+        return _render_dashboard(request, join_form=form, status=429 if too_many else 400)
     name = membership.classroom.name
     if joined:
         messages.success(request, _("You have joined %(name)s.") % {"name": name})
