@@ -9,6 +9,7 @@ admin does not change it in place.
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
+from courseware.admin.readonly import ReadOnlyInline
 from courseware.models import (
     Choice,
     Criterion,
@@ -29,18 +30,6 @@ from courseware.models import (
     UnitReading,
 )
 from courseware.selectors.content import rubric_is_used
-
-
-class ReadOnlyInline(admin.TabularInline):
-    extra = 0
-    can_delete = False
-    show_change_link = True
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
 
 class UnitReadingInline(admin.TabularInline):

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from accounts.models import Role
+from courseware.admin.readonly import ReadOnlyAdmin
 from courseware.models import (
     Assignment,
     Classroom,
@@ -36,19 +37,6 @@ class CourseAdmin(admin.ModelAdmin):
     list_display = ["title", "slug", "created_at"]
     search_fields = ["title", "slug"]
     prepopulated_fields = {"slug": ["title"]}
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Listed and searchable; changed only through actions that call services."""
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 def _run_each(modeladmin, request, queryset, service, done: str):
