@@ -1,3 +1,9 @@
 """Django admin for courseware, one module per area."""
 
-from courseware.admin import content, teaching  # noqa: F401 - registers the model admins
+from courseware.admin import (  # noqa: F401 - registers the model admins
+    content,
+    marking,
+    originality,
+    submissions,
+    teaching,
+)
