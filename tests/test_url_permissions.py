@@ -44,6 +44,24 @@ MATRIX = [
         lambda s: {},
         {**dict.fromkeys(ROLES, "admin-login"), "school_admin": 200},
     ),
+    # Students' work, grades and originality reports: staff only, like the rest of the admin.
+    *(
+        (
+            f"admin:courseware_{model}_changelist",
+            lambda s: {},
+            {**dict.fromkeys(ROLES, "admin-login"), "school_admin": 200},
+        )
+        for model in [
+            "submission",
+            "submissionversion",
+            "grade",
+            "gradechange",
+            "inlinecomment",
+            "commentbankentry",
+            "markingreveal",
+            "originalityreport",
+        ]
+    ),
 ]
 
 
