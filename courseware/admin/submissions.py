@@ -10,7 +10,7 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from courseware.admin.readonly import ReadOnlyAdmin, ReadOnlyInline
-from courseware.models import Submission, SubmissionVersion
+from courseware.models import InlineComment, OriginalityReport, Submission, SubmissionVersion
 
 # Who wrote it and for what, searched from a submission.
 SUBMISSION_SEARCH = [
@@ -30,6 +30,25 @@ class SubmissionVersionInline(ReadOnlyInline):
     @admin.display(description=_("SHA-256"))
     def short_hash(self, obj):
         return obj.short_hash
+
+
+class InlineCommentInline(ReadOnlyInline):
+    """The markers' comments on passages of this version."""
+
+    model = InlineComment
+    fields = ["paragraph", "quote", "text", "author", "created_at"]
+    readonly_fields = fields
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("author")
+
+
+class OriginalityReportInline(ReadOnlyInline):
+    """Each run of the originality check on this version (its own page lists the matches)."""
+
+    model = OriginalityReport
+    fields = ["run", "status", "score", "visible_to_student", "requested_at", "finished_at"]
+    readonly_fields = fields
 
 
 @admin.register(Submission)
@@ -97,6 +116,7 @@ class SubmissionVersionAdmin(ReadOnlyAdmin):
         "sha256",
         "text",
     ]
+    inlines = [OriginalityReportInline, InlineCommentInline]
 
     @admin.display(description=_("SHA-256"))
     def short_hash(self, obj):

@@ -282,3 +282,36 @@ def test_the_reveal_says_who_revealed_the_names(admin_client, school, work):
     page = admin_client.get(changelist("markingreveal")).content.decode()
     assert work.reveal.assignment.title in page
     assert school.teacher.name in page
+
+
+def test_a_version_shows_its_text_its_originality_runs_and_its_inline_comments(admin_client, work):
+    page = admin_client.get(change_url(work.version)).content.decode()
+    assert "socialism in one country" in page
+    assert change_url(work.report) in page
+    assert change_url(work.comment) in page
+    assert work.comment.text.replace("'", "&#x27;") in page
+
+
+@pytest.mark.parametrize("model", ["submissionversion", "grade"])
+def test_a_page_runs_the_same_queries_however_many_comments_it_shows(
+    admin_client, school, work, model, django_assert_max_num_queries
+):
+    url = change_url(work.row(model))
+    with CaptureQueriesContext(connection) as few_rows:
+        assert admin_client.get(url).status_code == 200
+    now = timezone.now()
+    for n in range(3):
+        inline_comment_add(
+            submission=work.submission,
+            paragraph=1,
+            start=0,
+            end=7,
+            quote="Trotsky",
+            text=f"Comment {n}",
+            by=school.teacher,
+            now=now,
+        )
+    # Each comment is a row of the version's comments and of the grade's history.
+    assert work.version.inline_comments.count() == 4
+    with django_assert_max_num_queries(len(few_rows)):
+        assert admin_client.get(url).status_code == 200
