@@ -10,7 +10,7 @@ assignments. Comments are shown as plain text (escaped).
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from courseware.admin.readonly import ReadOnlyAdmin, ReadOnlyInline
+from courseware.admin.readonly import ReadOnlyAdmin, ReadOnlyInline, work_columns
 from courseware.models import (
     CommentBankEntry,
     CriterionGrade,
@@ -110,13 +110,7 @@ class GradeAdmin(ReadOnlyAdmin):
     ]
     inlines = [CriterionGradeInline, GradeChangeInline]
 
-    @admin.display(description=_("student"), ordering="submission__student__username")
-    def student(self, obj):
-        return obj.submission.student
-
-    @admin.display(description=_("assignment"), ordering="submission__assignment__title")
-    def assignment(self, obj):
-        return obj.submission.assignment
+    student, assignment = work_columns("submission")
 
     @admin.display(description=_("class"), ordering="submission__assignment__classroom__name")
     def classroom(self, obj):
@@ -142,13 +136,7 @@ class GradeChangeAdmin(ReadOnlyAdmin):
     date_hierarchy = "changed_at"
     fields = ["grade", "kind", "changed_by", "changed_at", "before", "after"]
 
-    @admin.display(description=_("student"), ordering="grade__submission__student__username")
-    def student(self, obj):
-        return obj.grade.submission.student
-
-    @admin.display(description=_("assignment"), ordering="grade__submission__assignment__title")
-    def assignment(self, obj):
-        return obj.grade.submission.assignment
+    student, assignment = work_columns("grade__submission")
 
 
 # --- Comments -------------------------------------------------------------------------------------
@@ -175,13 +163,7 @@ class InlineCommentAdmin(ReadOnlyAdmin):
     date_hierarchy = "created_at"
     fields = ["version", "paragraph", "start", "end", "quote", "text", "author", "created_at"]
 
-    @admin.display(description=_("student"), ordering="version__submission__student__username")
-    def student(self, obj):
-        return obj.version.submission.student
-
-    @admin.display(description=_("assignment"), ordering="version__submission__assignment__title")
-    def assignment(self, obj):
-        return obj.version.submission.assignment
+    student, assignment = work_columns("version__submission")
 
     @admin.display(description=_("version"), ordering="version__number")
     def version_number(self, obj):

@@ -10,7 +10,7 @@ are shown as plain text (escaped).
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from courseware.admin.readonly import ReadOnlyAdmin, ReadOnlyInline
+from courseware.admin.readonly import ReadOnlyAdmin, ReadOnlyInline, work_columns
 from courseware.models import OriginalityMatch, OriginalityReport
 
 
@@ -94,13 +94,7 @@ class OriginalityReportAdmin(ReadOnlyAdmin):
     ]
     inlines = [OriginalityMatchInline]
 
-    @admin.display(description=_("student"), ordering="version__submission__student__username")
-    def student(self, obj):
-        return obj.version.submission.student
-
-    @admin.display(description=_("assignment"), ordering="version__submission__assignment__title")
-    def assignment(self, obj):
-        return obj.version.submission.assignment
+    student, assignment = work_columns("version__submission")
 
     @admin.display(description=_("version"), ordering="version__number")
     def version_number(self, obj):

@@ -4,7 +4,10 @@ Records that change only through the site's services (student work, grades, thei
 are shown here with these, so the admin cannot bypass the rules those services enforce.
 """
 
+from operator import attrgetter
+
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -35,3 +38,19 @@ class ReadOnlyInline(admin.TabularInline):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+def work_columns(submission: str):
+    """The "student" and "assignment" columns of a list whose rows reach a submission through
+    ``submission`` (a ``__`` path such as ``version__submission``), sortable by each."""
+    follow = attrgetter(submission.replace("__", "."))
+
+    @admin.display(description=_("student"), ordering=f"{submission}__student__username")
+    def student(self, obj):
+        return follow(obj).student
+
+    @admin.display(description=_("assignment"), ordering=f"{submission}__assignment__title")
+    def assignment(self, obj):
+        return follow(obj).assignment
+
+    return student, assignment
