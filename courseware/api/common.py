@@ -21,13 +21,15 @@ from rest_framework import serializers, status
 from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 
-# Re-exported: the strict JSON types the submissions API introduced, used by every area.
 from courseware.api.submissions import (
     StrictBooleanField,
     StrictCharField,
     StrictIntegerField,
     refusal_code,
 )
+
+# Re-exported: the strict JSON types the submissions API introduced, used by every area.
+from courseware.services.teaching import JOIN_CODE_TOO_MANY_TRIES
 
 __all__ = [
     "ErrorSerializer",
@@ -42,7 +44,7 @@ __all__ = [
 
 # A refusal's code decides its status: these say the object's state does not allow the change.
 CONFLICT_CODES = {"archived", "has_work", "submitted", "withdrawn", "closed", "not_open"}
-TOO_MANY_CODES = {"too_many_tries"}
+TOO_MANY_CODES = {JOIN_CODE_TOO_MANY_TRIES}
 
 
 class StrictSerializer(serializers.Serializer):

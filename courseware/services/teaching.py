@@ -216,6 +216,7 @@ def _join_refused(message: str, code: str) -> ValidationError:
 # from trying, while a student who mistypes has ten goes a quarter of an hour.
 JOIN_CODE_WRONG_TRIES = 10
 JOIN_CODE_WRONG_WINDOW = 15 * 60  # seconds, from the first wrong code
+JOIN_CODE_TOO_MANY_TRIES = "too_many_tries"  # the refusal's code once they are used up
 
 
 def _wrong_tries_key(user: User) -> str:
@@ -249,7 +250,7 @@ def classroom_join(*, user: User, code: str) -> tuple[Membership, bool]:
                 "Too many codes that did not work. Wait a quarter of an hour and try again, or "
                 "ask your teacher to add you to the class."
             ),
-            "too_many_tries",
+            JOIN_CODE_TOO_MANY_TRIES,
         )
     classroom = Classroom.objects.filter(join_code=code).first()
     if classroom is None:

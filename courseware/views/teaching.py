@@ -153,7 +153,9 @@ def classroom_join(request):
         )
     except ValidationError as error:
         _refusal_on_form(form, error)
-        too_many = any(e.code == "too_many_tries" for e in error.error_dict.get("code", []))
+        too_many = any(
+            e.code == services.JOIN_CODE_TOO_MANY_TRIES for e in error.error_dict.get("code", [])
+        )
         return _render_dashboard(request, join_form=form, status=429 if too_many else 400)
     name = membership.classroom.name
     if joined:
