@@ -1,9 +1,20 @@
-"""Shared fixtures: people in every role around two classes, and a clean cache per test."""
+"""Shared fixtures: people in every role around two classes, and a clean cache per test.
 
+Data that many tests only read is built once per module with ``shared_data`` and handed to
+each test as a deep copy: the module's rows live in one transaction that is rolled back when the
+module ends, and each test runs in a savepoint inside it, so a test that writes still leaves a
+clean world for the next.
+"""
+
+import copy
+import sys
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from typing import TypeVar
 
 import pytest
 from django.core.cache import cache
+from django.db import transaction
 from django.test import override_settings
 
 from courseware.models import MembershipRole
@@ -49,6 +60,39 @@ def _clear_cache():
     cache.clear()
 
 
+T = TypeVar("T")
+
+
+def shared_data(django_db_blocker, build: Callable[[], T]) -> Iterator[T]:
+    """Build data once for a wider scope (a module-scoped fixture yields from this).
+
+    The rows are written in a transaction that stays open while the scope's tests run, each in
+    its own savepoint (pytest-django's ``db``), and is rolled back at the end. Tests must take a
+    copy (``copy.deepcopy``) so that one test's changes to the Python objects do not leak into the
+    next; the ``shared`` fixtures below do that.
+    """
+    with django_db_blocker.unblock():
+        atomic = transaction.atomic()
+        atomic.__enter__()
+        try:
+            data = build()
+        except BaseException:
+            transaction.set_rollback(True)
+            atomic.__exit__(*sys.exc_info())
+            raise
+    try:
+        yield data
+    finally:
+        with django_db_blocker.unblock():
+            transaction.set_rollback(True)
+            atomic.__exit__(None, None, None)
+
+
+def fresh_copy(data: T) -> T:
+    """A test's own copy of shared data: the same rows, its own Python objects."""
+    return copy.deepcopy(data)
+
+
 @dataclass
 class School:
     """Two classes and one person in every role a URL must be tested against."""
@@ -68,8 +112,8 @@ class School:
 ROLES = ["school_admin", "teacher", "other_teacher", "student", "other_student", "anonymous"]
 
 
-@pytest.fixture
-def school(db) -> School:
+def make_school() -> School:
+    """Two classes of one course, each with a teacher and a student, and a school admin."""
     classroom = ClassroomFactory()
     other_classroom = ClassroomFactory(course=classroom.course)
     teacher = TeacherFactory()
@@ -89,3 +133,14 @@ def school(db) -> School:
         student=student,
         other_student=other_student,
     )
+
+
+@pytest.fixture(scope="module")
+def shared_school(django_db_setup, django_db_blocker) -> Iterator[School]:
+    yield from shared_data(django_db_blocker, make_school)
+
+
+@pytest.fixture
+def school(shared_school, db) -> School:
+    """The school, built once per module; each test has its own copy and its own savepoint."""
+    return fresh_copy(shared_school)

@@ -17,6 +17,7 @@ from rest_framework.test import APIClient
 from courseware.models import AssignmentKind
 from courseware.services.content import UnitReadingSpec
 from courseware.services.teaching import assignment_withdraw, quiz_attempt_start
+from tests.conftest import fresh_copy, make_school, shared_data
 from tests.factories import (
     AssignmentFactory,
     CourseFactory,
@@ -68,8 +69,7 @@ def _class_work(classroom, student):
     return reading, essay, quiz, attempt, submission
 
 
-@pytest.fixture
-def world(school) -> World:
+def make_world(school) -> World:
     reading, essay, quiz, attempt, submission = _class_work(school.classroom, school.student)
     other = _class_work(school.other_classroom, school.other_student)
     withdrawn = AssignmentFactory(classroom=school.classroom, title="Withdrawn work")
@@ -113,6 +113,23 @@ def world(school) -> World:
         other_prompt=EssayPromptFactory(course=other_course),
         new_teacher=TeacherFactory(),
     )
+
+
+@pytest.fixture(scope="module")
+def shared_world(django_db_setup, django_db_blocker):
+    """The world, built once for a module's tests (see ``tests.conftest.shared_data``)."""
+    yield from shared_data(django_db_blocker, lambda: make_world(make_school()))
+
+
+@pytest.fixture
+def world(shared_world, db) -> World:
+    return fresh_copy(shared_world)
+
+
+@pytest.fixture
+def school(world):
+    """The world's school, so that a test asking for both gets the same people."""
+    return world.school
 
 
 @pytest.fixture

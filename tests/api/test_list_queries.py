@@ -1,0 +1,109 @@
+"""API lists cost a fixed number of queries however many rows they hold."""
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from courseware.models import AssignmentKind, Submission
+from courseware.services.teaching import quiz_attempt_start
+from tests.conftest import fresh_copy, make_school, shared_data
+from tests.factories import (
+    AssignmentFactory,
+    MembershipFactory,
+    StudentFactory,
+    course_quiz,
+    course_reading,
+    essay_assignment,
+    submitted_submission,
+)
+
+pytestmark = pytest.mark.django_db
+
+ROWS = 30
+
+
+def make_busy(school):
+    """A class of 30 students and 30 assignments of every kind, with handed-in essays and quiz
+    attempts: one query a row on any list would add dozens."""
+    classroom = school.classroom
+    students = [school.student] + [StudentFactory() for _ in range(ROWS - 1)]
+    for student in students[1:]:
+        MembershipFactory(classroom=classroom, user=student)
+    essay = essay_assignment(classroom, min_words=1, max_words=50)
+    for student in students:
+        submitted_submission(essay, student)
+    quiz = AssignmentFactory(classroom=classroom, kind=AssignmentKind.QUIZ)
+    for student in students:
+        quiz_attempt_start(assignment=quiz, student=student, now=timezone.now())
+    for n in range(ROWS):
+        kind = [AssignmentKind.READING, AssignmentKind.QUIZ][n % 2]
+        target = course_reading(classroom.course) if n % 2 == 0 else course_quiz(classroom.course)
+        AssignmentFactory(classroom=classroom, kind=kind, target=target, title=f"Work {n}")
+    assert Submission.objects.filter(assignment=essay).count() == ROWS
+    return school
+
+
+@pytest.fixture(scope="module")
+def shared_busy(django_db_setup, django_db_blocker):
+    yield from shared_data(django_db_blocker, lambda: make_busy(make_school()))
+
+
+@pytest.fixture
+def busy(shared_busy, db):
+    return fresh_copy(shared_busy)
+
+
+@pytest.fixture
+def school(busy):
+    return busy
+
+
+LISTS = [
+    ("/api/v1/classes/", 4),
+    ("/api/v1/assignments/", 4),
+    ("/api/v1/submissions/", 4),
+    ("/api/v1/quiz-attempts/", 4),
+    ("/api/v1/courses/", 3),
+    ("/api/v1/units/", 3),
+    ("/api/v1/readings/", 3),
+    ("/api/v1/prompts/", 4),
+    ("/api/v1/rubrics/", 3),
+]
+
+
+@pytest.mark.parametrize("role", ["teacher", "student", "school_admin"])
+@pytest.mark.parametrize(("url", "queries"), LISTS, ids=[url for url, _ in LISTS])
+def test_list_queries_do_not_grow_with_rows(
+    busy, api_as, django_assert_max_num_queries, role, url, queries
+):
+    client = api_as(role)
+    with django_assert_max_num_queries(queries):
+        response = client.get(url)
+    assert response.status_code == 200
+    at_least = {"/api/v1/assignments/": ROWS, "/api/v1/units/": ROWS, "/api/v1/readings/": 15}
+    assert response.json()["count"] >= at_least.get(url, 1)
+
+
+def test_roster_queries_do_not_grow_with_the_class(busy, api_as, django_assert_max_num_queries):
+    client = api_as("teacher")
+    with django_assert_max_num_queries(9):
+        response = client.get(f"/api/v1/classes/{busy.classroom.pk}/roster/")
+    assert len(response.json()["rows"]) == ROWS
+
+
+def test_extensions_list_queries_do_not_grow(busy, api_as, django_assert_max_num_queries):
+    from courseware.models import Assignment
+    from courseware.services.teaching import extension_grant
+
+    assignment = Assignment.objects.filter(classroom=busy.classroom, kind="reading").first()
+    for membership in busy.classroom.memberships.filter(role="student"):
+        extension_grant(
+            assignment=assignment,
+            student=membership.user,
+            due_at=assignment.due_at + timedelta(days=1),
+            by=busy.teacher,
+        )
+    with django_assert_max_num_queries(5):
+        response = api_as("teacher").get(f"/api/v1/assignments/{assignment.pk}/extensions/")
+    assert len(response.json()) == ROWS
