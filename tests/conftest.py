@@ -135,6 +135,38 @@ def make_school() -> School:
     )
 
 
+def module_world(build: Callable[[School], T], *, name: str = "world"):
+    """Fixtures for a world that ``build`` adds to a school, made once per module.
+
+    Returns the fixtures for the module to bind (``shared_world, world_copy, school, world =
+    module_world(...)``): the shared world, the test's copy, ``school`` (that copy's school, so a
+    test that asks for both sees the same people) and ``name`` (that copy's world). Use one
+    shared world per module: rows made for one stay until the module ends.
+    """
+
+    @pytest.fixture(scope="module")
+    def shared_world(django_db_setup, django_db_blocker):
+        def make():
+            school = make_school()
+            return school, build(school)
+
+        yield from shared_data(django_db_blocker, make)
+
+    @pytest.fixture
+    def world_copy(shared_world, db):
+        return fresh_copy(shared_world)
+
+    @pytest.fixture(name="school")
+    def school(world_copy):
+        return world_copy[0]
+
+    @pytest.fixture(name=name)
+    def world(world_copy):
+        return world_copy[1]
+
+    return shared_world, world_copy, school, world
+
+
 @pytest.fixture(scope="module")
 def shared_school(django_db_setup, django_db_blocker) -> Iterator[School]:
     yield from shared_data(django_db_blocker, make_school)

@@ -17,7 +17,7 @@ from rest_framework.test import APIClient
 from courseware.models import AssignmentKind
 from courseware.services.content import UnitReadingSpec
 from courseware.services.teaching import assignment_withdraw, quiz_attempt_start
-from tests.conftest import fresh_copy, make_school, shared_data
+from tests.conftest import module_world
 from tests.factories import (
     AssignmentFactory,
     CourseFactory,
@@ -115,21 +115,7 @@ def make_world(school) -> World:
     )
 
 
-@pytest.fixture(scope="module")
-def shared_world(django_db_setup, django_db_blocker):
-    """The world, built once for a module's tests (see ``tests.conftest.shared_data``)."""
-    yield from shared_data(django_db_blocker, lambda: make_world(make_school()))
-
-
-@pytest.fixture
-def world(shared_world, db) -> World:
-    return fresh_copy(shared_world)
-
-
-@pytest.fixture
-def school(world):
-    """The world's school, so that a test asking for both gets the same people."""
-    return world.school
+shared_world, world_copy, school, world = module_world(make_world)
 
 
 @pytest.fixture

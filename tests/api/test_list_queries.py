@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from courseware.models import AssignmentKind, Submission
 from courseware.services.teaching import quiz_attempt_start
-from tests.conftest import fresh_copy, make_school, shared_data
+from tests.conftest import module_world
 from tests.factories import (
     AssignmentFactory,
     MembershipFactory,
@@ -44,19 +44,7 @@ def make_busy(school):
     return school
 
 
-@pytest.fixture(scope="module")
-def shared_busy(django_db_setup, django_db_blocker):
-    yield from shared_data(django_db_blocker, lambda: make_busy(make_school()))
-
-
-@pytest.fixture
-def busy(shared_busy, db):
-    return fresh_copy(shared_busy)
-
-
-@pytest.fixture
-def school(busy):
-    return busy
+shared_world, world_copy, school, busy = module_world(make_busy, name="busy")
 
 
 LISTS = [

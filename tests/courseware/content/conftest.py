@@ -39,8 +39,8 @@ class Content:
     other_rubric: object
 
 
-@pytest.fixture
-def content(school) -> Content:
+def make_content(school) -> Content:
+    """The school's course with a unit, reading, prompt and facts, and a course nobody takes."""
     course = school.classroom.course
     unit = UnitFactory(course=course, slug="succession", title="The succession")
     reading = ReadingFactory(
@@ -90,3 +90,8 @@ def content(school) -> Content:
         other_prompt=other_prompt,
         other_rubric=other_rubric,
     )
+
+
+@pytest.fixture
+def content(school) -> Content:
+    return make_content(school)

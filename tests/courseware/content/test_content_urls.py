@@ -11,7 +11,8 @@ import re
 import pytest
 from django.urls import reverse
 
-from tests.conftest import ROLES
+from tests.conftest import ROLES, module_world
+from tests.courseware.content.conftest import make_content
 
 LOGIN = "login"
 EVERYONE = {**dict.fromkeys(ROLES, 200), "anonymous": LOGIN}
@@ -116,6 +117,9 @@ MATRIX = [
     ("courseware:rubric-edit", lambda c: {"pk": c.other_rubric.pk}, AUTHORS_ONLY_ELSEWHERE),
     ("courseware:search", lambda c: {}, EVERYONE),
 ]
+
+
+shared_world, world_copy, school, content = module_world(make_content, name="content")
 
 
 def _ids():

@@ -31,10 +31,15 @@ def late_essay_assignment(classroom, *, late_by: timedelta, **fields) -> Assignm
     )
 
 
-@pytest.fixture
-def essay(school) -> Essay:
+def make_essay(school) -> Essay:
+    """An essay set in the school's class and handed in by its student."""
     assignment = essay_assignment(school.classroom, min_words=10, max_words=400)
     submission = submitted_submission(
         assignment, school.student, text=essay_text(60, marker="Trotsky")
     )
     return Essay(assignment=assignment, submission=submission)
+
+
+@pytest.fixture
+def essay(school) -> Essay:
+    return make_essay(school)

@@ -13,7 +13,8 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from courseware.services.marking import comment_bank_add, inline_comment_add
-from tests.conftest import ROLES
+from tests.conftest import ROLES, module_world
+from tests.courseware.marking.conftest import make_essay
 from tests.factories import criterion_marks, graded
 
 LOGIN = "login"
@@ -30,10 +31,10 @@ def markers(success):
     return {**MARKERS_ONLY, "school_admin": success, "teacher": success}
 
 
-@pytest.fixture
-def world(school, essay):
+def make_world(school):
     """The essay marked and released, an inline comment on it, and a comment in the class
     teacher's bank."""
+    essay = make_essay(school)
     graded(essay.submission, school.teacher, release=True)
     comment = inline_comment_add(
         submission=essay.submission,
@@ -54,6 +55,8 @@ def world(school, essay):
         "classroom": school.classroom,
     }
 
+
+shared_world, world_copy, school, world = module_world(make_world)
 
 # A saved comment is its owner's alone: to anyone else it does not exist.
 BANK_OWNER = {

@@ -47,8 +47,8 @@ class EssayWorld:
     report: object
 
 
-@pytest.fixture
-def essay_world(school) -> EssayWorld:
+def make_essay_world(school) -> EssayWorld:
+    """The class's essay on the reading, handed in by the school's student and checked."""
     reading = course_reading(school.classroom.course, slug="succession-notes", text=SOURCE_TEXT)
     assignment = essay_assignment(school.classroom, min_words=10, max_words=400, readings=[reading])
     submission, report = checked_submission(
@@ -61,3 +61,8 @@ def essay_world(school) -> EssayWorld:
         version=report.version,
         report=report,
     )
+
+
+@pytest.fixture
+def essay_world(school) -> EssayWorld:
+    return make_essay_world(school)

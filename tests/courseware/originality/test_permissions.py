@@ -12,9 +12,12 @@ from django.urls import reverse
 
 from courseware.models import OriginalityReport
 from courseware.services.originality import originality_report_set_visibility
-from tests.conftest import ROLES
+from tests.conftest import ROLES, module_world
+from tests.courseware.originality.conftest import make_essay_world
 
 LOGIN = "login"
+
+shared_world, world_copy, school, essay_world = module_world(make_essay_world, name="essay_world")
 
 TEACHERS = {"school_admin": 200, "teacher": 200, "other_teacher": 404, "other_student": 404}
 

@@ -11,7 +11,7 @@ from django.urls import reverse
 from rest_framework.test import APIClient
 
 from courseware.services.teaching import membership_remove
-from tests.conftest import ROLES
+from tests.conftest import ROLES, module_world
 from tests.factories import (
     course_reading,
     essay_assignment,
@@ -50,8 +50,7 @@ STUDENT_ONLY = {
 }
 
 
-@pytest.fixture
-def essay_world(school):
+def make_essay_world(school):
     """The student's essay: version 1 handed in, and a revised draft ready to hand in again."""
     reading = course_reading(school.classroom.course, slug="cited-reading")
     assignment = essay_assignment(
@@ -60,6 +59,9 @@ def essay_world(school):
     submission = submitted_submission(assignment, school.student)
     submission = submission_for(assignment, school.student, text=essay_text(20))
     return assignment, submission
+
+
+shared_world, world_copy, school, essay_world = module_world(make_essay_world, name="essay_world")
 
 
 def _essay_text():

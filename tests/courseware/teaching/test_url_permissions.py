@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from courseware.models import AssignmentKind
 from courseware.services.teaching import quiz_attempt_start
-from tests.conftest import ROLES
+from tests.conftest import ROLES, module_world
 from tests.factories import AssignmentFactory, ExtensionFactory, TeacherFactory
 
 LOGIN = "login"
@@ -33,8 +33,7 @@ class Objects:
     new_teacher: object
 
 
-@pytest.fixture
-def objects(school) -> Objects:
+def make_objects(school) -> Objects:
     reading = AssignmentFactory(classroom=school.classroom, kind=AssignmentKind.READING)
     quiz = AssignmentFactory(classroom=school.classroom, kind=AssignmentKind.QUIZ)
     return Objects(
@@ -45,6 +44,9 @@ def objects(school) -> Objects:
         extension=ExtensionFactory(assignment=reading, student=school.student),
         new_teacher=TeacherFactory(),
     )
+
+
+shared_world, world_copy, school, objects = module_world(make_objects, name="objects")
 
 
 def _local(moment) -> str:
