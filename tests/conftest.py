@@ -176,3 +176,16 @@ def shared_school(django_db_setup, django_db_blocker) -> Iterator[School]:
 def school(shared_school, db) -> School:
     """The school, built once per module; each test has its own copy and its own savepoint."""
     return fresh_copy(shared_school)
+
+
+@pytest.fixture(scope="module")
+def shared_demo(django_db_setup, django_db_blocker):
+    from courseware.demo import demo_seed
+
+    yield from shared_data(django_db_blocker, demo_seed)
+
+
+@pytest.fixture
+def demo(shared_demo, db):
+    """The demo school as ``make run`` seeds it (its logins), built once per module."""
+    return fresh_copy(shared_demo)

@@ -28,13 +28,13 @@ from courseware.services.teaching import (
     quiz_attempt_start,
     quiz_attempt_submit,
 )
+from tests.conftest import fresh_copy, shared_data
 from tests.factories import essay_text, submission_for, submitted_submission
 
 CLASS_A = "HSCMHA26"
 
 
-@pytest.fixture
-def busy_class(db):
+def make_busy_class():
     """The demo class A after a week of work: essays handed in and drafted, a quiz taken, a
     reading marked read, an extension granted and an assignment withdrawn."""
     demo_seed()
@@ -68,6 +68,16 @@ def busy_class(db):
     reading_mark_read(student=students[0], reading=work[AssignmentKind.READING].reading, now=now)
     assignment_withdraw(assignment=work[AssignmentKind.READING], now=now)
     return classroom
+
+
+@pytest.fixture(scope="module")
+def shared_busy_class(django_db_setup, django_db_blocker):
+    yield from shared_data(django_db_blocker, make_busy_class)
+
+
+@pytest.fixture
+def busy_class(shared_busy_class, db):
+    return fresh_copy(shared_busy_class)
 
 
 def _remove_underneath(queryset) -> None:

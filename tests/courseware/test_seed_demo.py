@@ -36,8 +36,7 @@ def test_seed_demo_makes_the_demo_school_and_prints_logins():
     assert "lectern-demo" in printed
 
 
-def test_running_seed_demo_twice_changes_nothing():
-    call_command("seed_demo", stdout=StringIO())
+def test_running_seed_demo_twice_changes_nothing(demo):
     first = _snapshot()
     call_command("seed_demo", stdout=StringIO())
     assert _snapshot() == first

@@ -1,6 +1,7 @@
 """The demo content loader: readings and course content from JSON, evidenced, all or nothing."""
 
 import copy
+import hashlib
 import json
 from datetime import date
 from io import StringIO
@@ -191,8 +192,7 @@ def test_a_course_without_course_json_gets_its_readings_only(course, tmp_path):
     assert not course.units.exists()
 
 
-def test_seed_demo_imports_the_four_seed_readings_with_their_structure():
-    call_command("seed_demo", stdout=StringIO())
+def test_seed_demo_imports_the_four_seed_readings_with_their_structure(demo):
 
     readings = {r.slug: r for r in Reading.objects.all()}
     assert set(readings) >= {
@@ -230,21 +230,40 @@ def test_seed_demo_imports_the_four_seed_readings_with_their_structure():
     assert essay.paragraphs.filter(text__startswith="Another debate").count() == 1
 
 
-def test_seed_demo_twice_leaves_all_content_as_it_was():
-    call_command("seed_demo", stdout=StringIO())
+def test_seed_demo_twice_leaves_all_content_as_it_was(demo):
     before = _snapshot()
     call_command("seed_demo", stdout=StringIO())
     assert _snapshot() == before
 
 
+def _sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _seed_checksums() -> dict[str, str]:
+    """``fixtures/demo_course/seeds.sha256``: each seed document's SHA-256, as ``sha256sum``
+    writes it (``sha256sum -c`` checks a copy of the seeds against it)."""
+    lines = (REPO / "fixtures" / "demo_course" / "seeds.sha256").read_text().splitlines()
+    return {name: digest for digest, name in (line.split() for line in lines if line.strip())}
+
+
 def test_demo_readings_are_the_seed_files_verbatim():
-    """The fixtures are the sources as received; nothing may tidy them."""
+    """The fixtures are the sources as received, byte for byte; nothing may tidy them."""
+    checksums = _seed_checksums()
+    listed = json.loads((REPO / "fixtures" / "demo_course" / "readings.json").read_text())
+    assert len(listed) == 4
+    assert len(checksums) == 4
+    for entry in listed:
+        seed_name = entry["provenance"].split()[2].rstrip(":")
+        fixture = REPO / "fixtures" / "demo_course" / entry["file"]
+        assert _sha256(fixture) == checksums[seed_name], entry["slug"]
+
+
+def test_the_seed_checksums_are_those_of_the_seed_documents():
+    """Where the seed documents are beside the checkout, the recorded checksums are theirs."""
     seeds = REPO.parent / "shared" / "seeds"
     if not seeds.is_dir():
         pytest.skip("the seed documents are not beside this checkout")
-    listed = json.loads((REPO / "fixtures" / "demo_course" / "readings.json").read_text())
-    assert len(listed) == 4
-    for entry in listed:
-        seed_name = entry["provenance"].split()[2].rstrip(":")
-        fixture = (REPO / "fixtures" / "demo_course" / entry["file"]).read_bytes()
-        assert fixture == (seeds / seed_name).read_bytes(), entry["slug"]
+    assert _seed_checksums() == {
+        path.name: _sha256(path) for path in sorted(seeds.glob("*.txt")) if path.name[0].isdigit()
+    }

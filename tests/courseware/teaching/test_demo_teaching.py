@@ -12,8 +12,7 @@ from courseware.models import Assignment, AssignmentKind, Classroom, Reading
 pytestmark = pytest.mark.django_db
 
 
-def test_each_demo_class_gets_one_piece_of_work_of_each_kind():
-    demo_seed()
+def test_each_demo_class_gets_one_piece_of_work_of_each_kind(demo):
     for classroom in Classroom.objects.all():
         kinds = sorted(classroom.assignments.values_list("kind", flat=True))
         assert kinds == sorted(AssignmentKind.values), classroom
@@ -22,16 +21,14 @@ def test_each_demo_class_gets_one_piece_of_work_of_each_kind():
     assert reading.created_by is not None
 
 
-def test_seeding_again_later_changes_no_dates():
-    demo_seed()
+def test_seeding_again_later_changes_no_dates(demo):
     before = list(Assignment.objects.order_by("pk").values())
     assert demo_assignments_seed(now=timezone.now() + timedelta(days=30)) == []
     demo_seed()
     assert list(Assignment.objects.order_by("pk").values()) == before
 
 
-def test_a_kind_whose_content_is_missing_is_skipped(monkeypatch):
-    demo_seed()
+def test_a_kind_whose_content_is_missing_is_skipped(demo, monkeypatch):
     Assignment.objects.filter(kind=AssignmentKind.READING).delete()
     monkeypatch.setattr(
         "courseware.demo_teaching.assignable_readings", lambda course: Reading.objects.none()

@@ -22,6 +22,7 @@ from courseware.services.teaching import (
     quiz_attempt_start,
     quiz_attempt_submit,
 )
+from tests.conftest import module_world
 from tests.factories import (
     EssayPromptFactory,
     MembershipFactory,
@@ -37,8 +38,7 @@ STUDENTS = 32
 ASSIGNMENTS = 42
 
 
-@pytest.fixture
-def busy_class(school):
+def make_busy_class(school):
     classroom = school.classroom
     course = classroom.course
     students = [school.student] + [StudentFactory() for _ in range(STUDENTS - 1)]
@@ -92,6 +92,9 @@ def busy_class(school):
                 by=school.teacher,
             )
     return school
+
+
+shared_world, world_copy, school, busy_class = module_world(make_busy_class, name="busy_class")
 
 
 def test_the_class_page_for_its_teacher_has_a_fixed_query_count(
