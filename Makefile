@@ -7,8 +7,10 @@ UV_VERSION := 0.13.8
 STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# Test processes (pytest-xdist); each has its own test database.
+JOBS ?= 2
 
-.PHONY: install run test test-topology lint format clean
+.PHONY: install run test test-fast test-topology lint format clean
 
 install: $(STAMP)
 
@@ -24,7 +26,11 @@ run: install
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
 test: install
-	$(PY) -m pytest $(PYTEST_ARGS)
+	$(PY) -m pytest -n $(JOBS) $(PYTEST_ARGS)
+
+# Everything but the browser tests, for the edit loop (`make test-fast PYTEST_ARGS=--lf`).
+test-fast: install
+	$(PY) -m pytest -n $(JOBS) -m "not e2e" $(PYTEST_ARGS)
 
 test-topology: install
 	$(PY) -m pytest -m topology --run-topology $(PYTEST_ARGS)

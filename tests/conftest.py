@@ -7,10 +7,12 @@ clean world for the next.
 """
 
 import copy
+import os
 import sys
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import TypeVar
+from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 from django.core.cache import cache
@@ -34,6 +36,22 @@ def pytest_addoption(parser):
         default=False,
         help="run the production-topology tests (gunicorn, Celery worker, PostgreSQL, Redis)",
     )
+
+
+def pytest_configure(config):
+    """Under pytest-xdist each worker has its own test database (pytest-django) and, where a
+    Redis is configured, its own Redis database: worker ``gwN`` uses the configured number + N,
+    since a cache clear empties a whole Redis database."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "")
+    from django.conf import settings
+
+    if not (worker.startswith("gw") and getattr(settings, "REDIS_URL", None)):
+        return
+    url = urlsplit(settings.REDIS_URL)
+    base = int(url.path.strip("/") or 0)
+    own = urlunsplit(url._replace(path=f"/{base + int(worker[2:])}"))
+    settings.CACHES["default"]["LOCATION"] = own
+    settings.CELERY_BROKER_URL = settings.CELERY_RESULT_BACKEND = own
 
 
 def pytest_collection_modifyitems(config, items):

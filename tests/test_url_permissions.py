@@ -1,5 +1,8 @@
 """Every URL against every role: who gets the page, who is sent to log in, who gets a 404.
 
+This file holds the site's own URLs (home, accounts, admin); each area's URLs are in its own
+matrix (``tests/courseware/*/test_*permissions.py``, ``tests/api/test_permission_matrix.py``).
+
 Roles: a school admin; the teacher and a student of ``classroom``; the teacher and a student of
 ``other_classroom``; and an anonymous visitor. A class a user may not see is a 404.
 """
@@ -26,19 +29,6 @@ MATRIX = [
         {**dict.fromkeys(ROLES, 200), "anonymous": LOGIN},
     ),
     ("accounts:profile", lambda s: {}, {**dict.fromkeys(ROLES, 200), "anonymous": LOGIN}),
-    ("courseware:dashboard", lambda s: {}, {**dict.fromkeys(ROLES, 200), "anonymous": LOGIN}),
-    (
-        "courseware:classroom-detail",
-        lambda s: {"pk": s.classroom.pk},
-        {
-            "school_admin": 200,
-            "teacher": 200,
-            "other_teacher": 404,
-            "student": 200,
-            "other_student": 404,
-            "anonymous": LOGIN,
-        },
-    ),
     (
         "admin:index",
         lambda s: {},

@@ -274,13 +274,6 @@ MATRIX = [
     ),
     # --- submissions
     ("submissions-list", "get", lambda o: "/api/v1/submissions/", None, EVERYONE),
-    (
-        "submissions-retrieve",
-        "get",
-        lambda o: f"/api/v1/submissions/{o.submission.pk}/",
-        None,
-        MEMBERS,
-    ),
     # --- content
     ("courses-list", "get", lambda o: "/api/v1/courses/", None, EVERYONE),
     ("courses-retrieve", "get", lambda o: f"/api/v1/courses/{o.course.pk}/", None, CONTENT),
@@ -428,7 +421,10 @@ MATRIX = [
         # In use by an essay of the class: the edit is a new version.
         _expect(201, 201, 201, 403, 403),
     ),
-    # --- marking (courseware.api.marking): markers only; a student sees a grade once released
+    # --- marking (courseware.api.marking): markers only; a student sees a grade once released.
+    # Grade lists, the gradebook and the student's grades are in
+    # tests/courseware/marking/test_permissions.py, a submission by id in
+    # tests/courseware/submissions/test_permissions.py.
     (
         "grade-save",
         "put",
@@ -443,21 +439,6 @@ MATRIX = [
         None,
         _expect(404, 404, 404, 404, 404),
     ),
-    (
-        "assignment-grades",
-        "get",
-        lambda o: f"/api/v1/assignments/{o.essay.pk}/grades/",
-        None,
-        _expect(200, 200, 404, 404, 404),
-    ),
-    (
-        "gradebook",
-        "get",
-        lambda o: f"/api/v1/classes/{o.school.classroom.pk}/gradebook/",
-        None,
-        _expect(200, 200, 404, 404, 404),
-    ),
-    ("my-grades", "get", lambda o: "/api/v1/me/grades/", None, EVERYONE),
     # --- accounts
     ("me", "get", lambda o: "/api/v1/me/", None, EVERYONE),
 ]

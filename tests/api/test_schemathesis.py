@@ -25,7 +25,7 @@ from schemathesis.specs.openapi.checks import (
 
 from config.wsgi import application
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.schemathesis]
 
 CHECKS = [not_a_server_error, content_type_conformance, response_schema_conformance]
 EXAMPLES = {GenerationMode.POSITIVE: 6, GenerationMode.NEGATIVE: 3}

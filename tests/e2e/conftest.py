@@ -35,6 +35,7 @@ def _chromium_available() -> bool:
     return Path(CHROMIUM).exists() or shutil.which(CHROMIUM) is not None
 
 
+@pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(config, items):
     here = Path(__file__).parent
     in_ci = os.environ.get("CI", "").lower() == "true"

@@ -11,6 +11,7 @@ from playwright.sync_api import expect
 
 from courseware.models import MembershipRole, Submission, SubmissionVersion
 from tests.courseware.submissions.xss import XSS_PAYLOADS
+from tests.e2e.waits import settle, wait_until
 from tests.factories import (
     PASSWORD,
     ClassroomFactory,
@@ -116,12 +117,12 @@ def test_student_writes_leaves_comes_back_and_submits(
     page.keyboard.type(" He never forgave him.")
     page.goto(f"{live_server.url}{reverse('courseware:dashboard')}")
     submission = Submission.objects.get(assignment=essay, student=student)
-    for _ in range(50):
+
+    def saved_on_the_way_out() -> bool:
         submission.refresh_from_db()
-        if submission.draft_text.endswith("He never forgave him."):
-            break
-        page.wait_for_timeout(100)
-    assert submission.draft_text.endswith("He never forgave him.")
+        return submission.draft_text.endswith("He never forgave him.")
+
+    assert wait_until(saved_on_the_way_out)
 
     _open_editor(page, live_server, essay)
     expect(editor).to_have_value(submission.draft_text)
@@ -249,7 +250,7 @@ def test_scripts_in_an_essay_never_run_in_the_preview_or_for_the_teacher(
     page.get_by_role("button", name="Preview").click()
     expect(page.locator("#essay-preview")).to_contain_text("Stalin outmanoeuvred Trotsky")
     page.locator("#essay-preview").hover()
-    page.wait_for_timeout(500)
+    settle(page)
     assert page.evaluate(LIVE_SCRIPT_JS, "#essay-preview") == []
     expect(page.locator("#essay-preview")).to_contain_text("<script>alert(1)</script>")
     screenshot(page, "preview")
@@ -268,7 +269,7 @@ def test_scripts_in_an_essay_never_run_in_the_preview_or_for_the_teacher(
     body = teacher_page.locator(".essay-body")
     expect(body).to_contain_text("Stalin outmanoeuvred Trotsky")
     body.hover()
-    teacher_page.wait_for_timeout(500)
+    settle(teacher_page)
     assert teacher_page.evaluate(LIVE_SCRIPT_JS, ".essay-body") == []
     screenshot(teacher_page, "teacher-view")
     context.close()

@@ -1,0 +1,22 @@
+"""Waits on conditions, never for a fixed time."""
+
+import time
+
+
+def wait_until(condition, *, timeout: float = 5.0, interval: float = 0.05) -> bool:
+    """Poll ``condition`` (e.g. a row the server writes) until it holds or ``timeout`` passes."""
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(interval)
+    return True
+
+
+def settle(page) -> None:
+    """Wait until the page has no network requests in flight and has painted twice, so that
+    whatever an event just started (a handler, a load, a timer of zero) has had its turn."""
+    page.wait_for_load_state("networkidle")
+    page.evaluate(
+        "() => new Promise(done => requestAnimationFrame(() => requestAnimationFrame(done)))"
+    )
