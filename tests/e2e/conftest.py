@@ -10,10 +10,15 @@ import shutil
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 # Playwright's sync API runs an event loop in the test thread; Django's ORM calls from the test
 # body (seeding, assertions) are still synchronous and safe there.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+# Assertions wait on their condition for up to 15 s (Playwright's default is 5 s): on a loaded
+# two-core machine a navigation after a form post can take longer than that.
+expect.set_options(timeout=15_000)
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = os.environ.get("LECTERN_CHROMIUM", "/usr/bin/chromium")
@@ -50,6 +55,16 @@ def pytest_collection_modifyitems(config, items):
                     "(or set LECTERN_CHROMIUM) to run the browser tests"
                 )
             )
+
+
+@pytest.fixture(scope="session")
+def base_url():
+    """No base URL: the journeys address the live server by its full URL.
+
+    pytest-playwright's own stand-in for this fixture (used without pytest-base-url) is a
+    session fixture defined as a method, which pytest 10 will refuse.
+    """
+    return None
 
 
 @pytest.fixture(scope="session")
