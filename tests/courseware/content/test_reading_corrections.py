@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
+from rest_framework.test import APIClient
 
 from courseware.demo_content import readings_import
 from courseware.importers.corrections import Correction, CorrectionsError, corrections_read
@@ -193,3 +194,25 @@ def test_an_emendation_needs_its_target_original_and_correction(scanned):
     with pytest.raises(ValidationError):
         editorial_note_add(reading=scanned, note="Odd.", original="Farts", in_text=True)
     assert Correction(original="a", correction="b", footnote="IV.3").target == "note IV.3"
+
+
+def test_the_api_gives_the_scanned_text_and_its_emendations_beside_it(school, scanned):
+    _load(
+        scanned,
+        {"paragraph": 2, "original": "fi*otsky", "correction": "Trotsky"},
+        {"section": 2, "original": "CHAPTER H I", "correction": "CHAPTER VII"},
+    )
+    client = APIClient()
+    client.force_authenticate(school.student)
+    body = client.get(f"/api/v1/readings/{scanned.pk}/").json()
+    chapter = body["sections"][1]
+    assert chapter["title"] == "CHAPTER H I"
+    assert chapter["title_emendations"] == [
+        {"start": 0, "end": 11, "original": "CHAPTER H I", "correction": "CHAPTER VII"}
+    ]
+    (paragraph,) = chapter["paragraphs"]
+    assert "Stalin and fi*otsky grew." in paragraph["text"]
+    assert paragraph["emendations"] == [
+        {"start": 32, "end": 40, "original": "fi*otsky", "correction": "Trotsky"}
+    ]
+    assert paragraph["editorial_notes"] == []
