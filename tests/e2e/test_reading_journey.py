@@ -7,6 +7,7 @@ import pytest
 from playwright.sync_api import expect
 
 from courseware.models import Reading, ReadingProgress
+from tests.e2e.axe import axe_violations, format_violations
 from tests.e2e.conftest import SCREENSHOT_DIR
 
 
@@ -143,6 +144,8 @@ def test_a_student_sees_what_the_scan_reads_behind_a_correction_and_can_read_it_
     expect(original).to_have_text("As scanned: fi*otsky")
     expect(correction).to_have_attribute("aria-describedby", original.get_attribute("id"))
     screenshot(page, f"corrected-{width}")
+    violations = axe_violations(page)
+    assert not violations, format_violations(page.url, violations)
 
     # The reader switches to the text as scanned, and back; the paragraph keeps its number.
     page.get_by_role("link", name="Show the text as scanned").click()
@@ -150,5 +153,7 @@ def test_a_student_sees_what_the_scan_reads_behind_a_correction_and_can_read_it_
     expect(page.locator(".emend")).to_have_count(0)
     page.goto(f"{page.url}#p-1")
     screenshot(page, f"scanned-{width}")
+    violations = axe_violations(page)
+    assert not violations, format_violations(page.url, violations)
     page.get_by_role("link", name=re.compile(r"Show the \d+ recorded corrections")).click()
     expect(page.locator("#p-1 .emend ins").first).to_have_text("[Trotsky]")
