@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import json
+from io import StringIO
 from pathlib import Path
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.core.management import CommandError, call_command
 from django.urls import reverse
 from rest_framework.test import APIClient
 
@@ -216,3 +218,36 @@ def test_the_api_gives_the_scanned_text_and_its_emendations_beside_it(school, sc
         {"start": 32, "end": 40, "original": "fi*otsky", "correction": "Trotsky"}
     ]
     assert paragraph["editorial_notes"] == []
+
+
+def test_import_reading_loads_a_corrections_file_or_changes_nothing(tmp_path):
+    source = tmp_path / "source.txt"
+    source.write_text(OCR_TEXT, encoding="utf-8")
+    good = tmp_path / "good.json"
+    good.write_text(
+        json.dumps(
+            {
+                "reading": "cmd",
+                "corrections": [{"paragraph": 2, "original": "Farts", "correction": "Parts"}],
+            }
+        ),
+        encoding="utf-8",
+    )
+    bad = tmp_path / "bad.json"
+    bad.write_text(
+        json.dumps(
+            {
+                "reading": "cmd",
+                "corrections": [{"paragraph": 2, "original": "Fart", "correction": "Part"}],
+            }
+        ),
+        encoding="utf-8",
+    )
+    args = [str(source), "--slug", "cmd", "--title", "Scan", "--kind", "secondary"]
+    with pytest.raises(CommandError, match="paragraph 2 does not read “Fart”"):
+        call_command("import_reading", *args, "--corrections", str(bad), stdout=StringIO())
+    assert not Reading.objects.filter(slug="cmd").exists()  # the text is not imported either
+    out = StringIO()
+    call_command("import_reading", *args, "--corrections", str(good), stdout=out)
+    assert "Corrections shown in the text: 1 added" in out.getvalue()
+    assert EditorialNote.objects.get(reading__slug="cmd").correction == "Parts"
