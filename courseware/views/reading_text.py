@@ -2,8 +2,8 @@
 
 The text (its sections of numbered paragraphs, its notes and its table of contents) is the same
 for everyone who opens the reading, and for a long reading it is most of the page's work: the
-thesis's 431 paragraphs and 117 notes are 440 KiB of HTML. So it is rendered once per version of
-the reading and served from the cache (Redis in production) afterwards.
+thesis's 431 paragraphs and 122 notes are about 450 KiB of HTML. So it is rendered once per
+version of the reading and view, and served from the cache (Redis in production) afterwards.
 
 The cache key holds everything the HTML depends on:
 
