@@ -8,6 +8,12 @@ from pathlib import Path
 import pytest
 
 from courseware.importers import ParsedParagraph, ParsedReading, ParsedSection, parse_reading
+from courseware.importers.corrections import (
+    Correction,
+    corrections_missing,
+    corrections_read,
+    target_texts,
+)
 from courseware.importers.fidelity import note_text_in_body
 
 FIXTURES = Path(__file__).resolve().parents[3] / "fixtures" / "demo_course"
@@ -90,3 +96,25 @@ def test_note_text_in_a_paragraph_is_reported():
         dropped_lines=(),
     )
     assert [found.number for found in note_text_in_body(parsed)] == [2]
+
+
+def test_every_recorded_correction_finds_its_original_in_the_parsed_text():
+    for entry in _readings():
+        if not entry.get("corrections"):
+            continue
+        data = json.loads((FIXTURES / entry["corrections"]).read_text("utf-8"))
+        corrections = corrections_read(data, slug=entry["slug"])
+        assert corrections
+        assert corrections_missing(target_texts(_parsed(entry["slug"])), corrections) == []
+
+
+def test_a_correction_whose_original_is_gone_is_reported():
+    parsed = _parsed("student-essay-socialism-debate")
+    missing = corrections_missing(
+        target_texts(parsed),
+        [
+            Correction(paragraph=1, original="fi*otsky", correction="Trotsky"),
+            Correction(paragraph=999, original="a", correction="b"),
+        ],
+    )
+    assert missing == ["paragraph 1 does not read “fi*otsky”", "paragraph 999 does not exist"]
