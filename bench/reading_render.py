@@ -5,7 +5,8 @@ Usage: ``.venv/bin/python bench/reading_render.py [--runs N]``
 Without ``DATABASE_URL`` it builds a throwaway SQLite database in a temporary directory; with
 it, it uses that database (point it at a scratch one: the bench migrates it and adds a reading
 and a student of its own). It imports the thesis (``fixtures/demo_course/readings``), sets it for
-a unit of a course a student is enrolled in, then requests the reading page as that student
+a unit of a course a student is enrolled in, loads its recorded corrections (shown in the text, as
+students see it), then requests the reading page as that student
 ``N`` times after a few warm-up requests, through Django's test client (the whole stack but the
 network), alternating a visit served from the cache of rendered texts with one after the cache
 is emptied. It prints the median, 95th percentile and extremes of each kind of request, the
@@ -16,6 +17,7 @@ page's size.
 from __future__ import annotations
 
 import argparse
+import json
 import statistics
 import time
 from pathlib import Path
@@ -24,6 +26,7 @@ from benchlib import percentile, setup_django
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 THESIS = REPO_ROOT / "fixtures" / "demo_course" / "readings" / "stalin-trotsky-thesis.txt"
+THESIS_CORRECTIONS = THESIS.with_name("stalin-trotsky-thesis.corrections.json")
 
 
 def main() -> None:
@@ -40,9 +43,15 @@ def main() -> None:
 
     from accounts.models import Role, User
     from accounts.services import user_create
+    from courseware.importers.corrections import corrections_read
     from courseware.models import Course, MembershipRole, ReadingKind
     from courseware.selectors.content import reading_page
-    from courseware.services.content import reading_import, unit_create, unit_reading_add
+    from courseware.services.content import (
+        reading_corrections_load,
+        reading_import,
+        unit_create,
+        unit_reading_add,
+    )
     from courseware.services.teaching import classroom_create, course_create, membership_add
 
     reading = reading_import(
@@ -67,6 +76,13 @@ def main() -> None:
         course=course, slug="bench-unit", title="Bench unit"
     )
     unit_reading_add(unit=unit, reading=reading)
+    # The thesis's recorded corrections, shown in the text as students see it.
+    corrections = json.loads(THESIS_CORRECTIONS.read_text(encoding="utf-8"))
+    corrections["reading"] = reading.slug
+    reading_corrections_load(
+        reading=reading, corrections=corrections_read(corrections, slug=reading.slug)
+    )
+    reading.refresh_from_db()
     classroom = course.classrooms.first() or classroom_create(
         name="Bench class", course=course, year=2026
     )
@@ -97,7 +113,8 @@ def main() -> None:
     page = reading_page(reading=reading)
     print(
         f"reading page of the thesis on {vendor}: {page.paragraph_count} paragraphs, "
-        f"{len(page.notes)} notes, {len(page.sections)} sections, {reading.word_count:,} words"
+        f"{len(page.notes)} notes, {len(page.sections)} sections, {reading.word_count:,} words, "
+        f"{page.emendation_count} corrections shown"
     )
     print(f"runs             {args.runs}")
     print("text cached      (every visit after the first to this version of the reading)")

@@ -24,8 +24,10 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from courseware.importers.corrections import CorrectionsError, corrections_read
 from courseware.models import (
     Course,
     Paragraph,
@@ -43,6 +45,7 @@ from courseware.services.content import (
     person_create,
     quiz_create,
     quiz_question_add,
+    reading_corrections_load,
     reading_import,
     rubric_create,
     term_create,
@@ -69,7 +72,11 @@ def demo_course_seed(*, course: Course, directory: Path = DEMO_COURSE_DIR) -> No
 
 @transaction.atomic
 def readings_import(*, path: Path) -> dict[str, Reading]:
-    """Import (or leave as they are) the readings a ``readings.json`` lists, by slug."""
+    """Import (or leave as they are) the readings a ``readings.json`` lists, by slug.
+
+    A reading's entry may name a corrections file (``corrections``): its recorded corrections
+    are loaded as the reading's emendations (``reading_corrections_load``).
+    """
     readings = {}
     for entry in json.loads(path.read_text(encoding="utf-8")):
         text = (path.parent / entry["file"]).read_text(encoding="utf-8")
@@ -85,6 +92,14 @@ def readings_import(*, path: Path) -> dict[str, Reading]:
             licence_note=entry.get("licence_note", ""),
             summary=entry.get("summary", ""),
         )
+        if entry.get("corrections"):
+            data = json.loads((path.parent / entry["corrections"]).read_text(encoding="utf-8"))
+            try:
+                corrections = corrections_read(data, slug=entry["slug"])
+                reading_corrections_load(reading=readings[entry["slug"]], corrections=corrections)
+            except (CorrectionsError, ValidationError) as error:
+                messages = getattr(error, "messages", [str(error)])
+                raise DemoContentError(f"{entry['corrections']}: {'; '.join(messages)}") from error
     return readings
 
 

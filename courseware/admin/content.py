@@ -133,10 +133,11 @@ class FootnoteAdmin(admin.ModelAdmin):
 
 @admin.register(EditorialNote)
 class EditorialNoteAdmin(admin.ModelAdmin):
-    list_display = ["__str__", "reading", "paragraph"]
-    list_filter = ["reading"]
+    list_display = ["__str__", "reading", "paragraph", "section", "footnote", "in_text"]
+    list_filter = ["reading", "in_text"]
     search_fields = ["original", "correction", "note"]
     autocomplete_fields = ["reading", "paragraph"]
+    raw_id_fields = ["section", "footnote"]
 
 
 class EvidenceAdmin(admin.ModelAdmin):

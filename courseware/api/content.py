@@ -314,6 +314,7 @@ class ReadingViewSet(ContentViewSet):
                     "anchor": view.section.anchor,
                     "title": view.section.title,
                     "kind": view.section.kind,
+                    "title_emendations": view.emendations,
                     "paragraphs": [p for block in view.blocks for p in block.paragraphs],
                 }
             ).data
@@ -328,6 +329,7 @@ class ReadingViewSet(ContentViewSet):
                     "text": note.footnote.text,
                     "page": note.footnote.page,
                     "markers": note.markers,
+                    "emendations": note.emendations,
                 }
             ).data
             for note in page.notes

@@ -6,12 +6,24 @@ citation; it runs on until its page reference, and stops where the body resumes.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from .layout import TextLine
+from .lines import ends_sentence
 from .notes import completes_citation, footnote_start, has_citation_cue, label_number
 
 NOTE_TAIL_LINES = 3
+STRANDED_MAX_LINES = 5
+LABEL_LINE_MAX_CHARS = 4
+# A citation opens with a name and a comma ("Tucker, ", "Joseph Stalin, ", "victor E.
+# -Wolfenstein, "), perhaps behind the glyphs the OCR made of its number ("1''", "‘4¥").
+CITATION_OPENING_RE = re.compile(r"^[^A-Za-z]{0,6}[A-Za-z][\w'’]*(?:\s[-A-Z][\w.'’-]*){0,4},\s")
+# A citation ends with its page reference ("p. 206.", "p* U22.", "1 :78-79"), perhaps with
+# the glyph or number of the next note glued on ("1971)» p. 220.", "78-79.3").
+PAGE_REFERENCE_END_RE = re.compile(
+    r"(?:(?<![\w.])[Pp]p?[.,*«]\s?\S{1,9}|\b\d{1,2}\s?:\s?\d{1,3}(?:-\d{1,3})?)[.,]?\s?\d{0,2}$"
+)
 
 
 @dataclass
@@ -126,3 +138,120 @@ def _opens_another_note(text: str) -> bool:
     if start is None or start[0] is None:
         return False
     return label_number(start[0]) is not None or has_citation_cue(text)
+
+
+def find_stranded_notes(
+    lines: list[TextLine], *, end: int, found: dict[int, NoteLines]
+) -> dict[int, NoteLines]:
+    """Find footnotes the OCR set inside a sentence of body text, and mark their lines.
+
+    A footnote whose label the OCR garbled beyond reading ("®Joseph Stalin, ...", "^eon
+    Trotsky, ...", "1''Tucker, ...") is not found by ``find_footnotes`` and would be read
+    into the paragraph around it. It shows itself by interrupting a sentence: the body line
+    before it does not end a sentence, the body line after it continues in lower case, and
+    between them stand at most ``STRANDED_MAX_LINES`` lines that open like a citation (a name
+    and a comma), read like one and end with its page reference. A short line standing alone
+    just above it ("O", "19 .") is the note's label. Lines directly below a note already
+    found (its English rendering after a Russian title) continue that note. Returns the notes
+    found, keyed by first line.
+    """
+    stranded: dict[int, NoteLines] = {}
+    index = 0
+    while index < end:
+        if lines[index].role or _is_label_line(lines[index]):
+            index += 1
+            continue
+        run = _citation_run(lines, index, end)
+        if run and _note_ending_at(found, index - 1) is None:
+            run = run if CITATION_OPENING_RE.match(lines[index].text) else []
+        before = _body_neighbour(lines, index, step=-1, end=end)
+        after = _body_neighbour(lines, run[-1], step=1, end=end) if run else None
+        if (
+            not run
+            or before is None
+            or ends_sentence(lines[before].text)
+            or after is None
+            or not lines[after].text[:1].islower()
+            or not has_citation_cue(_joined(lines, run))
+        ):
+            index += 1
+            continue
+        for note_index in run:
+            lines[note_index].role = "note"
+        owner = _note_ending_at(found, index - 1)
+        if owner is not None:
+            owner.indices += run
+        else:
+            label_line = _label_line_above(lines, index)
+            label = None
+            first_text = lines[index].text
+            if label_line is not None:
+                digits = "".join(char for char in lines[label_line].text if char.isdigit())
+                if digits:
+                    label = digits
+                    lines[label_line].role = "label"
+                else:  # a glyph stands for the number: it stays in the note's text
+                    first_text = f"{lines[label_line].text} {first_text}"
+                    lines[label_line].role = "note"
+            stranded[index] = NoteLines(
+                label=label, label_line=label_line, indices=run, first_text=first_text
+            )
+        index = run[-1] + 1
+    return stranded
+
+
+def _is_label_line(line: TextLine) -> bool:
+    return not line.role and len(line.text) <= LABEL_LINE_MAX_CHARS
+
+
+def _citation_run(lines: list[TextLine], first: int, end: int) -> list[int]:
+    """Return the lines from ``first`` to the first one ending with a page reference, if
+    that is within ``STRANDED_MAX_LINES`` lines with no more than single blank lines between."""
+    run: list[int] = []
+    index = first
+    while index < end and len(run) < STRANDED_MAX_LINES:
+        line = lines[index]
+        if line.role == "blank":
+            if index + 1 < end and lines[index + 1].role == "blank":
+                return []
+            index += 1
+            continue
+        if line.role:
+            return []
+        run.append(index)
+        if PAGE_REFERENCE_END_RE.search(line.text):
+            return run
+        index += 1
+    return []
+
+
+def _body_neighbour(lines: list[TextLine], index: int, *, step: int, end: int) -> int | None:
+    """The nearest body line before or after ``index``, past blanks, notes, numbers and the
+    short label lines the OCR leaves around a note."""
+    index += step
+    while 0 <= index < end:
+        line = lines[index]
+        if not line.role and not _is_label_line(line):
+            return index
+        if line.role not in ("blank", "note", "label", "number", "") and step < 0:
+            return None  # a heading: the paragraph began after it
+        if line.role == "heading":
+            return None
+        index += step
+    return None
+
+
+def _note_ending_at(found: dict[int, NoteLines], index: int) -> NoteLines | None:
+    for note in found.values():
+        if note.indices and note.indices[-1] == index:
+            return note
+    return None
+
+
+def _label_line_above(lines: list[TextLine], index: int) -> int | None:
+    above = index - 1
+    while above >= 0 and lines[above].role == "blank" and index - above <= 2:
+        above -= 1
+    if above >= 0 and _is_label_line(lines[above]):
+        return above
+    return None

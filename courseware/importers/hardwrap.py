@@ -19,7 +19,7 @@ What the layout shows, and what this module reads from it:
 
 from __future__ import annotations
 
-from .footnote_lines import NoteLines, find_footnotes
+from .footnote_lines import NoteLines, find_footnotes, find_stranded_notes
 from .layout import PAGE_BREAK_BLANKS, Layout, TextLine, is_bibliography_entry
 from .lines import (
     BIBLIOGRAPHY_WORDS,
@@ -64,6 +64,7 @@ def parse_hard_wrapped(
     _mark_numbers(lines)
     bibliography_start = _find_bibliography(lines, headings, report)
     notes = find_footnotes(lines, end=bibliography_start)
+    notes.update(find_stranded_notes(lines, end=bibliography_start, found=notes))
     for index, line in enumerate(lines):
         if not line.role:
             line.role = "bib" if index >= bibliography_start else "body"

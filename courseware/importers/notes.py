@@ -18,7 +18,7 @@ from .lines import Note, Para
 # A citation: "p. 207", "pp. 9U-95" (OCR digits included), a volume:page pair, "Ibid".
 # "p. 207", with the OCR's stand-ins for digits ("p. U03", "p. lob", "p. £22", "p. ix"); the
 # "p" must not be part of an abbreviation chain such as "C.P.S.U." or "n.p.".
-PAGE = r"(?<![.\w])[Pp]p?\s?[.,«]['’]?\s?(?:[^\sA-Za-z]|[IUlLoOHiSxv])"
+PAGE = r"(?<![.\w])[Pp]p?\s?[.,«*]['’]?\s?(?:[^\sA-Za-z]|[IUlLoOHiSxv])"
 PAGE_CUE_RE = re.compile(PAGE + r"|\b\d{1,2}\s?:\s?\d|\bIbid\b")
 CITATION_CUE_RE = re.compile(
     PAGE + r"|\b\d{1,2}\s?:\s?\d|\bIbid\b|\b(?:Press|Publishers|Publishing|University|trans\.|ed\.)"
@@ -29,7 +29,7 @@ DIGIT_LABEL_RE = re.compile(r"^(?P<label>\d(?: ?\d)?)[\s^\u0302]{0,3}(?P<body>[\
 # OCR renders superscript note numbers as stray glyphs: ^, quotes, a combining circumflex,
 # or a letter glued to a name ("pArthur E. Adams", but not Cyrillic debris like "aHiie cou").
 GLYPH_LABEL_RE = re.compile(
-    r"^(?P<label>[\^*\"'‘’“”¿£°/„»_\-\u0302 ]{1,6}\d{0,2}|[a-z]'?(?=[A-Z][a-z]+[ ,]+[A-Z]))"
+    r"^(?P<label>[\^*\"'‘’“”¿£°/„»®©¥_\-\u0302 ]{1,6}\d{0,2}|[a-z]'?(?=[A-Z][a-z]+[ ,]+[A-Z]))"
     r"(?P<body>[A-Z].*)$"
 )
 BARE_CITATION_RE = re.compile(r"^(?:Ibid\b|[A-Z]\u0302?[\w'’]+(?: [A-Z][\w'’.]*)*, )")

@@ -319,21 +319,51 @@ class EditorialNote(models.Model):
     """An editor's note on a reading, e.g. a recorded correction of an OCR misreading.
 
     The source text itself is never rewritten: the note says what the text reads and what it
-    probably means.
+    probably means. It is about a paragraph, a section's title or a footnote (at most one),
+    or about the whole reading. A correction ``in_text`` is an emendation: the page shows the
+    correction in brackets where the original stands ("[Trotsky]"), with the original a
+    focus or hover away, and the "as scanned" view shows the original alone. Any other
+    correction is shown as a note beside the text.
     """
 
     reading = models.ForeignKey(Reading, on_delete=models.CASCADE, related_name="editorial_notes")
     paragraph = models.ForeignKey(
         Paragraph, on_delete=models.CASCADE, null=True, blank=True, related_name="editorial_notes"
     )
+    section = models.ForeignKey(
+        Section, on_delete=models.CASCADE, null=True, blank=True, related_name="editorial_notes"
+    )
+    footnote = models.ForeignKey(
+        Footnote, on_delete=models.CASCADE, null=True, blank=True, related_name="editorial_notes"
+    )
     original = models.CharField(_("as printed"), max_length=200, blank=True)
     correction = models.CharField(_("probable reading"), max_length=200, blank=True)
     note = models.TextField(_("note"), blank=True)
+    in_text = models.BooleanField(
+        _("shown in the text"),
+        default=False,
+        help_text=_("Show the correction in brackets in place of the original."),
+    )
 
     class Meta:
         verbose_name = _("editorial note")
         verbose_name_plural = _("editorial notes")
         ordering = ["reading", "paragraph__number", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    models.Q(section__isnull=True, footnote__isnull=True)
+                    | models.Q(paragraph__isnull=True, footnote__isnull=True)
+                    | models.Q(paragraph__isnull=True, section__isnull=True)
+                ),
+                name="courseware_editorialnote_one_target",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(in_text=False)
+                | (~models.Q(original="") & ~models.Q(correction="")),
+                name="courseware_editorialnote_emendation_complete",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.original} → {self.correction}" if self.original else self.note[:60]

@@ -21,6 +21,7 @@ from django.shortcuts import get_object_or_404
 from django.utils.safestring import SafeString, mark_safe
 
 from courseware import permissions
+from courseware.importers.corrections import correction_spans
 from courseware.models import (
     Assignment,
     AssignmentKind,
@@ -297,11 +298,23 @@ class MarkerView:
 
 
 @dataclass
+class EmendationView:
+    """A recorded correction shown in the text: ``text[start:end]`` reads ``original``."""
+
+    start: int
+    end: int
+    original: str
+    correction: str
+    dom_id: str
+
+
+@dataclass
 class NoteView:
     footnote: Footnote
     short_label: str
     ref_ids: list[str] = field(default_factory=list)  # ids of the markers that cite it
     markers: list[MarkerView] = field(default_factory=list)  # markers inside its text
+    emendations: list[EmendationView] = field(default_factory=list)
 
 
 @dataclass
@@ -316,6 +329,7 @@ class BlockView:
 class SectionView:
     section: Section
     blocks: list[BlockView]
+    emendations: list[EmendationView] = field(default_factory=list)  # in its title
 
 
 @dataclass
@@ -324,6 +338,38 @@ class ReadingPage:
     sections: list[SectionView]
     notes: list[NoteView]
     paragraph_count: int
+    emendation_count: int = 0  # recorded corrections shown in the text
+    correction_count: int = 0  # recorded corrections the reading has, shown or not
+
+
+def emendations_in(text: str, notes: list[EditorialNote], *, prefix: str) -> list[EmendationView]:
+    """The places in ``text`` where the corrections of ``notes`` stand, in text order.
+
+    A correction applies wherever its original stands as a whole word or phrase; where two
+    would overlap, the earlier (then the longer) wins.
+    """
+    spans = sorted(
+        (
+            (start, -(end - start), end, note)
+            for note in notes
+            for start, end in correction_spans(text, note.original)
+        ),
+        key=lambda item: item[:2],
+    )
+    views: list[EmendationView] = []
+    for start, _length, end, note in spans:
+        if views and start < views[-1].end:
+            continue
+        views.append(
+            EmendationView(
+                start=start,
+                end=end,
+                original=note.original,
+                correction=note.correction,
+                dom_id=f"{prefix}-{len(views) + 1}",
+            )
+        )
+    return views
 
 
 def short_label(label: str) -> str:
@@ -331,12 +377,14 @@ def short_label(label: str) -> str:
     return label.rsplit(".", 1)[-1].lstrip("?") or label
 
 
-def reading_page(*, reading: Reading) -> ReadingPage:
+def reading_page(*, reading: Reading, scanned: bool = False) -> ReadingPage:
     """Everything the reading page draws, in a fixed number of queries whatever its length.
 
     Each paragraph carries ``note_markers`` (in text order), ``page_changed`` (its page reference
-    differs from the paragraph before, so the margin shows it) and ``notes_here`` (editorial
-    notes on it).
+    differs from the paragraph before, so the margin shows it), ``notes_here`` (editorial
+    notes shown beside it) and ``emendations`` (recorded corrections shown in its text).
+    Section titles and footnotes carry their emendations too. ``scanned`` asks for the text as
+    scanned: no emendations at all, every word as the source has it.
     """
     sections = list(Section.objects.filter(reading=reading).order_by("order"))
     paragraphs = list(
@@ -354,7 +402,9 @@ def reading_page(*, reading: Reading) -> ReadingPage:
         )
     )
     editorial = list(
-        EditorialNote.objects.filter(reading=reading, paragraph__isnull=False).order_by("pk")
+        EditorialNote.objects.filter(reading=reading)
+        .filter(Q(paragraph__isnull=False) | Q(section__isnull=False) | Q(footnote__isnull=False))
+        .order_by("pk")
     )
 
     notes = {
@@ -386,26 +436,59 @@ def reading_page(*, reading: Reading) -> ReadingPage:
     for note in notes.values():
         note.markers.sort(key=lambda view: view.start)
     editorial_by_paragraph: dict[int, list[EditorialNote]] = {}
+    in_text: dict[tuple[str, int], list[EditorialNote]] = {}
     for note in editorial:
-        editorial_by_paragraph.setdefault(note.paragraph_id, []).append(note)
+        if note.in_text:
+            if note.paragraph_id:
+                key = ("paragraph", note.paragraph_id)
+            elif note.section_id:
+                key = ("section", note.section_id)
+            else:
+                key = ("footnote", note.footnote_id)
+            in_text.setdefault(key, []).append(note)
+        elif note.paragraph_id:
+            editorial_by_paragraph.setdefault(note.paragraph_id, []).append(note)
+
+    def emendations(kind: str, row, text: str, prefix: str) -> list[EmendationView]:
+        if scanned:
+            return []
+        return emendations_in(text, in_text.get((kind, row.pk), []), prefix=prefix)
+
+    for note in notes.values():
+        note.emendations = emendations(
+            "footnote", note.footnote, note.footnote.text, f"em-fn{note.footnote.order}"
+        )
 
     by_section: dict[int, list[Paragraph]] = {section.pk: [] for section in sections}
     previous_page = ""
     for paragraph in paragraphs:
         paragraph.note_markers = markers_by_paragraph.get(paragraph.pk, [])
         paragraph.notes_here = editorial_by_paragraph.get(paragraph.pk, [])
+        paragraph.emendations = emendations(
+            "paragraph", paragraph, paragraph.text, f"em-p{paragraph.number}"
+        )
         paragraph.page_changed = bool(paragraph.page) and paragraph.page != previous_page
         previous_page = paragraph.page or previous_page
         by_section[paragraph.section_id].append(paragraph)
 
+    section_views = [
+        SectionView(
+            section=section,
+            blocks=_blocks(by_section[section.pk]),
+            emendations=emendations("section", section, section.title, f"em-s{section.order}"),
+        )
+        for section in sections
+    ]
+    shown = sum(len(view.emendations) for view in section_views)
+    shown += sum(len(note.emendations) for note in notes.values())
+    shown += sum(len(paragraph.emendations) for paragraph in paragraphs)
     return ReadingPage(
         reading=reading,
-        sections=[
-            SectionView(section=section, blocks=_blocks(by_section[section.pk]))
-            for section in sections
-        ],
+        sections=section_views,
         notes=list(notes.values()),
         paragraph_count=len(paragraphs),
+        emendation_count=shown,
+        correction_count=sum(len(group) for group in in_text.values()),
     )
 
 

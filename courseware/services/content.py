@@ -28,6 +28,7 @@ from courseware.importers import (
     parse_reading,
     validate_reading_text,
 )
+from courseware.importers.corrections import Correction, correction_spans
 from courseware.models import (
     AssignmentKind,
     Choice,
@@ -582,28 +583,150 @@ def editorial_note_add(
     reading: Reading,
     note: str = "",
     paragraph: Paragraph | None = None,
+    section: Section | None = None,
+    footnote: Footnote | None = None,
     original: str = "",
     correction: str = "",
+    in_text: bool = False,
 ) -> EditorialNote:
     """Record an editor's note on a reading, e.g. what an OCR misreading probably says.
 
-    The source text is never rewritten; a correction lives here, beside it. A correction must
-    quote what the paragraph actually reads.
+    The source text is never rewritten; a correction lives here, beside it. A note is about
+    at most one paragraph, section title or footnote of the reading. A correction must quote
+    what its target actually reads; an emendation (``in_text``) needs both the original and
+    the correction.
     """
-    if paragraph is not None and paragraph.reading_id != reading.pk:
-        raise ValidationError({"paragraph": "The paragraph belongs to another reading."})
-    if original and paragraph is not None and original not in paragraph.text:
-        raise ValidationError(
-            {"original": f"Paragraph {paragraph.number} does not read “{original}”."}
-        )
+    targets = [target for target in (paragraph, section, footnote) if target is not None]
+    if len(targets) > 1:
+        raise ValidationError("An editorial note is about one paragraph, section or note.")
+    target = targets[0] if targets else None
+    if target is not None and target.reading_id != reading.pk:
+        raise ValidationError("The text it is about belongs to another reading.")
+    if original and target is not None and not correction_spans(_target_text(target), original):
+        raise ValidationError({"original": f"{_target_name(target)} does not read “{original}”."})
     if not (note or correction):
         raise ValidationError("An editorial note needs a note or a correction.")
+    if in_text and not (original and correction and target is not None):
+        raise ValidationError(
+            "A correction shown in the text needs the text it is in, the original and the "
+            "correction."
+        )
     row = EditorialNote(
-        reading=reading, paragraph=paragraph, original=original, correction=correction, note=note
+        reading=reading,
+        paragraph=paragraph,
+        section=section,
+        footnote=footnote,
+        original=original,
+        correction=correction,
+        note=note,
+        in_text=in_text,
     )
     row.full_clean()
     row.save()
     return row
+
+
+def _target_text(target: Paragraph | Section | Footnote) -> str:
+    return target.title if isinstance(target, Section) else target.text
+
+
+def _target_name(target: Paragraph | Section | Footnote) -> str:
+    if isinstance(target, Paragraph):
+        return f"Paragraph {target.number}"
+    if isinstance(target, Section):
+        return f"Section {target.order} (“{target.title}”)"
+    return f"Note {target.label}"
+
+
+@dataclass
+class CorrectionsLoadReport:
+    created: int = 0
+    updated: int = 0
+    removed: int = 0
+    unchanged: int = 0
+
+
+@transaction.atomic
+def reading_corrections_load(
+    *, reading: Reading, corrections: Sequence[Correction]
+) -> CorrectionsLoadReport:
+    """Make the reading's emendations (corrections shown in the text) those listed.
+
+    The list is the record of the reading's emendations, so one no longer listed is removed;
+    editorial notes shown beside the text are left alone. Every correction is checked before
+    anything is written: one whose paragraph, section or note does not exist, or does not
+    read its original, stops the load with a ``ValidationError`` naming all of them. Loading
+    the same list again changes nothing.
+    """
+    paragraphs = {p.number: p for p in Paragraph.objects.filter(reading=reading)}
+    sections = {s.order: s for s in Section.objects.filter(reading=reading)}
+    footnotes = {f.label: f for f in Footnote.objects.filter(reading=reading)}
+    wanted: dict[tuple, tuple[Paragraph | Section | Footnote, Correction]] = {}
+    problems: list[str] = []
+    for correction in corrections:
+        if correction.paragraph is not None:
+            target = paragraphs.get(correction.paragraph)
+        elif correction.section is not None:
+            target = sections.get(correction.section)
+        else:
+            target = footnotes.get(correction.footnote)
+        if target is None:
+            problems.append(f"{correction.target} does not exist")
+            continue
+        if not correction_spans(_target_text(target), correction.original):
+            problems.append(f"{correction.target} does not read “{correction.original}”")
+            continue
+        key = (type(target).__name__, target.pk, correction.original)
+        if key in wanted:
+            problems.append(f"{correction.target}: “{correction.original}” is listed twice")
+        wanted[key] = (target, correction)
+    if problems:
+        raise ValidationError([f"{reading.slug}: {problem}." for problem in problems])
+    report = CorrectionsLoadReport()
+    existing = {
+        (
+            _note_target_kind(row),
+            row.paragraph_id or row.section_id or row.footnote_id,
+            row.original,
+        ): row
+        for row in EditorialNote.objects.filter(reading=reading, in_text=True)
+    }
+    for key, row in existing.items():
+        if key not in wanted:
+            row.delete()
+            report.removed += 1
+    for key, (target, correction) in wanted.items():
+        row = existing.get(key)
+        if row is None:
+            editorial_note_add(
+                reading=reading,
+                note=correction.note,
+                original=correction.original,
+                correction=correction.correction,
+                in_text=True,
+                **{type(target).__name__.lower(): target},
+            )
+            report.created += 1
+        elif (row.correction, row.note) != (correction.correction, correction.note):
+            row.correction, row.note = correction.correction, correction.note
+            row.full_clean()
+            row.save(update_fields=["correction", "note"])
+            report.updated += 1
+        else:
+            report.unchanged += 1
+    return report
+
+
+def _note_target_id(row: EditorialNote) -> int | None:
+    return row.paragraph_id or row.section_id or row.footnote_id
+
+
+def _note_target_kind(row: EditorialNote) -> str:
+    if row.paragraph_id:
+        return "Paragraph"
+    if row.section_id:
+        return "Section"
+    return "Footnote"
 
 
 # --- Reading progress ---------------------------------------------------------------------

@@ -15,7 +15,13 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
 from courseware.models import ParagraphKind
-from courseware.selectors.content import BlockView, MarkerView, NoteView
+from courseware.selectors.content import (
+    BlockView,
+    EmendationView,
+    MarkerView,
+    NoteView,
+    SectionView,
+)
 
 register = template.Library()
 
@@ -25,17 +31,31 @@ def citation(reading_slug: str, number: int) -> str:
     return f"[[{reading_slug}#p-{number}]]"
 
 
-def text_with_markers(text: str, markers: list[MarkerView]) -> SafeString:
-    """The text escaped, with each marker's span replaced by a link to its note.
+def text_with_markers(
+    text: str, markers: list[MarkerView], emendations: list[EmendationView] = ()
+) -> SafeString:
+    """The text escaped, with each marker's span replaced by a link to its note and each
+    emendation's span by the correction in brackets, its original a focus or hover away.
 
     A bracketed marker (``[4]``) loses the space before it, as a superscript needs none.
+    Where a marker and an emendation overlap, the marker is drawn and the emendation not.
     """
+    spans = sorted(
+        [(marker.start, 0, marker) for marker in markers]
+        + [(emendation.start, 1, emendation) for emendation in emendations],
+        key=lambda item: item[:2],
+    )
     parts: list[str] = []
     position = 0
-    for marker in markers:
-        if marker.start < position or marker.end > len(text):
+    for _start, _order, span in spans:
+        if span.start < position or span.end > len(text):
             continue  # a span that overlaps another or runs past the text is not drawn
-        before = text[position : marker.start]
+        before = text[position : span.start]
+        if isinstance(span, EmendationView):
+            parts += [conditional_escape(before), emendation_html(span)]
+            position = span.end
+            continue
+        marker = span
         if text[marker.start : marker.end].startswith("["):
             before = before.rstrip()
         parts.append(conditional_escape(before))
@@ -51,6 +71,22 @@ def text_with_markers(text: str, markers: list[MarkerView]) -> SafeString:
         position = marker.end
     parts.append(conditional_escape(text[position:]))
     return mark_safe("".join(str(part) for part in parts))  # noqa: S308 - every part escaped
+
+
+def emendation_html(emendation: EmendationView, *, focusable: bool = True) -> SafeString:
+    """A correction in brackets, marked as inserted, with the scanned original as its
+    description: shown on hover and keyboard focus, announced by screen readers on focus."""
+    if not focusable:  # inside a link (the table of contents): the brackets alone
+        return format_html('<ins class="emend">[{}]</ins>', emendation.correction)
+    return format_html(
+        '<span class="emend"><ins tabindex="0" aria-describedby="{id}">[{correction}]</ins>'
+        '<span class="emend-source" id="{id}" role="tooltip">{label} <del>{original}</del>'
+        "</span></span>",
+        id=emendation.dom_id,
+        correction=emendation.correction,
+        label=_("As scanned:"),
+        original=emendation.original,
+    )
 
 
 def _paragraph_frame(paragraph, reading_slug: str, body: SafeString, tag: str) -> SafeString:
@@ -108,14 +144,19 @@ def reading_block(block: BlockView, reading_slug: str) -> SafeString:
             _paragraph_frame(
                 paragraph,
                 reading_slug,
-                format_html("<p>{}</p>", text_with_markers(paragraph.text, paragraph.note_markers)),
+                format_html(
+                    "<p>{}</p>",
+                    text_with_markers(
+                        paragraph.text, paragraph.note_markers, paragraph.emendations
+                    ),
+                ),
                 "li",
             )
             for paragraph in block.paragraphs
         ]
         return format_html('<ul class="para-list">{}</ul>', mark_safe("".join(items)))  # noqa: S308
     (paragraph,) = block.paragraphs
-    text = text_with_markers(paragraph.text, paragraph.note_markers)
+    text = text_with_markers(paragraph.text, paragraph.note_markers, paragraph.emendations)
     if block.kind == ParagraphKind.QUOTE:
         body = format_html("<blockquote><p>{}</p></blockquote>", text)
     elif block.kind == ParagraphKind.HEADING:
@@ -143,9 +184,34 @@ def note_text(note: NoteView) -> SafeString:
             for m in note.markers
             if offset <= m.start and m.end <= end
         ]
-        html_parts.append(format_html("<p>{}</p>", text_with_markers(part, markers)))
+        emendations = [
+            EmendationView(
+                start=e.start - offset,
+                end=e.end - offset,
+                original=e.original,
+                correction=e.correction,
+                dom_id=e.dom_id,
+            )
+            for e in note.emendations
+            if offset <= e.start and e.end <= end
+        ]
+        html_parts.append(format_html("<p>{}</p>", text_with_markers(part, markers, emendations)))
         offset = end + 2
     return mark_safe("".join(html_parts))  # noqa: S308 - each part built by format_html
+
+
+@register.simple_tag
+def section_title(item: SectionView, in_link: bool = False) -> SafeString:
+    """A section's title, escaped, with its emendations (plain brackets inside a link)."""
+    title = item.section.title
+    parts: list[str] = []
+    position = 0
+    for emendation in item.emendations:
+        parts.append(conditional_escape(title[position : emendation.start]))
+        parts.append(emendation_html(emendation, focusable=not in_link))
+        position = emendation.end
+    parts.append(conditional_escape(title[position:]))
+    return mark_safe("".join(str(part) for part in parts))  # noqa: S308 - every part escaped
 
 
 @register.simple_tag

@@ -174,8 +174,14 @@ def reading_list(request):
 
 @login_required
 def reading_detail(request, slug: str):
-    """The reading page, built for long reading; a student's visit is recorded."""
+    """The reading page, built for long reading; a student's visit is recorded.
+
+    ``?text=scanned`` shows the text as scanned, without the recorded corrections.
+    """
     reading = selectors.reading_get_for(user=request.user, slug=slug)
+    view = request.GET.get("text", "corrected")
+    if view not in ("corrected", "scanned"):
+        return HttpResponseBadRequest(_("The text can be shown “corrected” or “scanned”."))
     progress = None
     can_track = permissions.can_track_reading(request.user)
     if can_track:
@@ -185,7 +191,7 @@ def reading_detail(request, slug: str):
         "courseware/content/reading_detail.html",
         {
             "reading": reading,
-            "text": reading_text(reading),
+            "text": reading_text(reading, scanned=view == "scanned"),
             "progress": progress,
             "can_track": can_track,
             "can_author": permissions.can_author_content(request.user),

@@ -2,8 +2,8 @@
 
 The text (its sections of numbered paragraphs, its notes and its table of contents) is the same
 for everyone who opens the reading, and for a long reading it is most of the page's work: the
-thesis's 431 paragraphs and 117 notes are 440 KiB of HTML. So it is rendered once per version of
-the reading and served from the cache (Redis in production) afterwards.
+thesis's 431 paragraphs and 122 notes are about 450 KiB of HTML. So it is rendered once per
+version of the reading and view, and served from the cache (Redis in production) afterwards.
 
 The cache key holds everything the HTML depends on:
 
@@ -12,7 +12,9 @@ The cache key holds everything the HTML depends on:
   time, through the admin or a service (``courseware.signals``);
 - the hash of its source text, for a re-import of new text;
 - the language of the request, and a fingerprint of the templates and template tags that draw
-  the text, so that a deployment with new markup never serves the old.
+  the text, so that a deployment with new markup never serves the old;
+- the view: corrected (recorded corrections shown in the text) or as scanned. Corrections are
+  editorial notes, so adding, changing or removing one moves ``updated_at`` as above.
 """
 
 from __future__ import annotations
@@ -41,6 +43,9 @@ class ReadingText:
     toc: SafeString
     body: SafeString
     paragraph_count: int
+    emendation_count: int = 0  # places where a recorded correction is shown in the text
+    correction_count: int = 0  # recorded corrections (shown in the corrected view)
+    scanned: bool = False
 
 
 @cache
@@ -52,7 +57,7 @@ def _markup_fingerprint() -> str:
     return digest.hexdigest()[:16]
 
 
-def cache_key(reading: Reading) -> str:
+def cache_key(reading: Reading, *, scanned: bool = False) -> str:
     version = reading.updated_at.isoformat() if reading.updated_at else "new"
     return ":".join(
         (
@@ -60,28 +65,38 @@ def cache_key(reading: Reading) -> str:
             str(reading.pk),
             version,
             reading.source_sha256[:16],
+            "scanned" if scanned else "corrected",
             get_language() or "",
             _markup_fingerprint(),
         )
     )
 
 
-def reading_text(reading: Reading) -> ReadingText:
-    """The reading's table of contents and text, from the cache when this version is there."""
-    key = cache_key(reading)
+def reading_text(reading: Reading, *, scanned: bool = False) -> ReadingText:
+    """The reading's table of contents and text, from the cache when this version is there.
+
+    ``scanned`` gives the text as scanned, with no recorded correction shown in it.
+    """
+    key = cache_key(reading, scanned=scanned)
     cached = django_cache.get(key)
     if cached is not None:
-        toc, body, paragraph_count = cached
+        toc, body, paragraph_count, emendation_count, correction_count = cached
     else:
-        page = selectors.reading_page(reading=reading)
+        page = selectors.reading_page(reading=reading, scanned=scanned)
         context = {"reading": reading, "page": page}
         toc = render_to_string(TOC_TEMPLATE, context)
         body = render_to_string(BODY_TEMPLATE, context)
         paragraph_count = page.paragraph_count
-        django_cache.set(key, (toc, body, paragraph_count), KEEP_FOR)
+        emendation_count, correction_count = page.emendation_count, page.correction_count
+        django_cache.set(
+            key, (toc, body, paragraph_count, emendation_count, correction_count), KEEP_FOR
+        )
     # Both were rendered by our own templates, which escape the reading's text.
     return ReadingText(
         toc=mark_safe(toc),  # noqa: S308
         body=mark_safe(body),  # noqa: S308
         paragraph_count=paragraph_count,
+        emendation_count=emendation_count,
+        correction_count=correction_count,
+        scanned=scanned,
     )

@@ -7,6 +7,7 @@ import pytest
 from playwright.sync_api import expect
 
 from courseware.models import Reading, ReadingProgress
+from tests.e2e.axe import axe_violations, format_violations
 from tests.e2e.conftest import SCREENSHOT_DIR
 
 
@@ -122,3 +123,37 @@ def test_on_a_narrow_screen_the_contents_folds_and_a_cited_paragraph_shows_its_c
         f"[[{reading.slug}#p-{first.number}]]"
     )
     screenshot(page, "narrow-cited")
+
+
+@pytest.mark.parametrize("width", [390, 1280])
+def test_a_student_sees_what_the_scan_reads_behind_a_correction_and_can_read_it_as_scanned(
+    page, live_server, demo_school, log_in, screenshot, width
+):
+    page.set_viewport_size({"width": width, "height": 844})
+    reading = Reading.objects.get(slug="stalin-trotsky-thesis")
+    log_in(page, "ava.chen", "lectern-demo")
+    page.goto(f"{live_server.url}{reading.get_absolute_url()}#p-1")
+
+    # The correction stands in brackets; keyboard focus shows (and names) what the scan reads.
+    correction = page.locator("#p-1 .emend ins").first
+    expect(correction).to_have_text("[Trotsky]")
+    original = page.locator("#p-1 .emend-source").first
+    expect(original).to_be_hidden()
+    correction.focus()
+    expect(original).to_be_visible()
+    expect(original).to_have_text("As scanned: fi*otsky")
+    expect(correction).to_have_attribute("aria-describedby", original.get_attribute("id"))
+    screenshot(page, f"corrected-{width}")
+    violations = axe_violations(page)
+    assert not violations, format_violations(page.url, violations)
+
+    # The reader switches to the text as scanned, and back; the paragraph keeps its number.
+    page.get_by_role("link", name="Show the text as scanned").click()
+    expect(page.locator("#p-1")).to_contain_text("between Stalin and fi*otsky from 1926")
+    expect(page.locator(".emend")).to_have_count(0)
+    page.goto(f"{page.url}#p-1")
+    screenshot(page, f"scanned-{width}")
+    violations = axe_violations(page)
+    assert not violations, format_violations(page.url, violations)
+    page.get_by_role("link", name=re.compile(r"Show the \d+ recorded corrections")).click()
+    expect(page.locator("#p-1 .emend ins").first).to_have_text("[Trotsky]")

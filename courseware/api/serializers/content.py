@@ -152,6 +152,13 @@ class EditorialNoteSerializer(serializers.Serializer):
     note = serializers.CharField()
 
 
+class EmendationSerializer(serializers.Serializer):
+    start = serializers.IntegerField(help_text=_("Where the original starts in the text."))
+    end = serializers.IntegerField()
+    original = serializers.CharField(help_text=_("What the scan reads."))
+    correction = serializers.CharField(help_text=_("The recorded correction, shown in its place."))
+
+
 class ParagraphSerializer(serializers.Serializer):
     number = serializers.IntegerField()
     anchor = serializers.CharField(help_text=_("Stable: essays cite it as reading#p-N."))
@@ -160,6 +167,9 @@ class ParagraphSerializer(serializers.Serializer):
     page = serializers.CharField()
     markers = MarkerSerializer(source="note_markers", many=True)
     editorial_notes = EditorialNoteSerializer(source="notes_here", many=True)
+    emendations = EmendationSerializer(
+        many=True, help_text=_("Recorded corrections of the scanned text, shown in the text.")
+    )
 
 
 class SectionSerializer(serializers.Serializer):
@@ -167,6 +177,7 @@ class SectionSerializer(serializers.Serializer):
     anchor = serializers.CharField()
     title = serializers.CharField()
     kind = serializers.CharField()
+    title_emendations = EmendationSerializer(many=True)
     paragraphs = ParagraphSerializer(many=True)
 
 
@@ -179,6 +190,7 @@ class FootnoteSerializer(serializers.Serializer):
     markers = MarkerSerializer(
         many=True, help_text=_("Markers inside this note's text, calling other notes.")
     )
+    emendations = EmendationSerializer(many=True)
 
 
 class ReadingDetailSerializer(ReadingSerializer):
