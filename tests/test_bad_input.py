@@ -381,7 +381,10 @@ def test_bad_input_is_refused_without_a_server_error_or_a_change(
         if written:
             if role not in baselines:
                 baselines[role] = _send(world.clients[role], method, url, None, [], api)[1]
-            if not written <= baselines[role]:
+            # A free-text field may hold a date, a long number or a replaced broken character:
+            # a request that accepted one as text may act, but a refusal changes nothing.
+            accepted = status < 400 and api is False and bad.form is not None and bad.name != "nul"
+            if not accepted and not written <= baselines[role]:
                 failures.append(f"{role} {bad.name}: wrote {sorted(written - baselines[role])}")
         return status
 
