@@ -171,12 +171,21 @@ ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_PREVENT_ENUMERATION = True
 ACCOUNT_LOGOUT_REDIRECT_URL = "home"
 ACCOUNT_SESSION_REMEMBER = None
+# How many proxies (load balancers) stand in front of the web nodes and append the client's
+# address to X-Forwarded-For. 0 (the default) trusts no forwarded header: the address is the
+# connection's. Behind one load balancer set 1, so that limits per address see the client and not
+# the balancer; a client's own X-Forwarded-For entries are never trusted. The one setting feeds
+# allauth (site login), DRF's throttles (API) and django-axes (admin login).
+TRUSTED_PROXY_COUNT = read_int("TRUSTED_PROXY_COUNT", default=0)
+ALLAUTH_TRUSTED_PROXY_COUNT = TRUSTED_PROXY_COUNT
 # allauth's limits, spelled out: failed logins per IP and per account, resets and signups.
 ACCOUNT_RATE_LIMITS = {
-    # Whole classes log in at once from one school address (NAT), so the per-address limit on
-    # logins is generous; failed logins stay tightly limited per account.
+    # Whole classes log in at once from one school address (NAT), so the per-address limits are
+    # generous; failed logins are limited per account (the account, not the address, is locked:
+    # five failures lock it for five minutes, and a password reset unlocks it at once). The same
+    # budget covers the login form and the API's token endpoint.
     "login": read_str("LOGIN_RATE_LIMIT", default="300/m/ip"),
-    "login_failed": "10/m/ip,5/5m/key",
+    "login_failed": read_str("LOGIN_FAILED_RATE_LIMIT", default="100/m/ip,5/5m/key"),
     "signup": "20/m/ip",
     "reset_password": "20/m/ip,5/m/key",
     "reset_password_from_key": "20/m/ip",
@@ -192,6 +201,7 @@ AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_TEMPLATE = "admin/locked_out.html"
+AXES_IPWARE_PROXY_COUNT = TRUSTED_PROXY_COUNT
 
 # --- REST API -------------------------------------------------------------------------------
 
@@ -224,6 +234,9 @@ REST_FRAMEWORK = {
         "autosave": read_str("API_THROTTLE_AUTOSAVE", default="120/min"),
     },
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
+    # Throttles key on the connection's address, or the one TRUSTED_PROXY_COUNT proxies vouch
+    # for; DRF's default (None) would take a client's own X-Forwarded-For as its identity.
+    "NUM_PROXIES": TRUSTED_PROXY_COUNT,
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Lectern API",
