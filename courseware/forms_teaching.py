@@ -237,10 +237,14 @@ class ExtensionForm(forms.Form):
     )
     reason = forms.CharField(label=_("Reason"), max_length=300, required=False)
 
-    def __init__(self, *args, students, **kwargs):
+    def __init__(self, *args, students, label=None, **kwargs):
+        """``label`` names each student (``StudentNaming.label``: pseudonyms while an
+        anonymously marked assignment's names are hidden)."""
         super().__init__(*args, **kwargs)
         self.fields["student"].queryset = students
         self.fields["student"].empty_label = _("Choose a student…")
+        if label is not None:
+            self.fields["student"].label_from_instance = label
 
 
 # --- Quizzes -------------------------------------------------------------------------------------

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from courseware.models import MatchKind
 from courseware.selectors import originality as selectors
+from courseware.selectors.naming import student_naming
 from courseware.services import originality as services
 
 
@@ -63,9 +64,28 @@ def report_detail(request, pk: int, number: int):
             # Peer essays whose name and words the viewer may see; to anyone else (a student, a
             # teacher of another class) a peer overlap is "another student's essay".
             "visible_peers": visible,
+            "student_label": student_naming(
+                assignment=access.submission.assignment, viewer=request.user
+            ).label(access.submission.student),
+            "peer_labels": _peer_labels(matches, visible, request.user),
             "is_student": is_student,
         },
     )
+
+
+def _peer_labels(matches, visible: set[int], user) -> dict[int, str]:
+    """Each visible peer essay's student as the viewer may name them (pseudonyms while that
+    essay's assignment is marked anonymously)."""
+    namings, labels = {}, {}
+    for match in matches:
+        peer = match.peer_version.submission if match.peer_version is not None else None
+        if peer is None or peer.pk not in visible:
+            continue
+        assignment = peer.assignment
+        if assignment.pk not in namings:
+            namings[assignment.pk] = student_naming(assignment=assignment, viewer=user)
+        labels[peer.pk] = namings[assignment.pk].label(peer.student)
+    return labels
 
 
 @login_required
