@@ -1,6 +1,7 @@
 """API for accounts: tokens and the current user."""
 
-from django.contrib.auth import authenticate
+from allauth.account.adapter import get_adapter
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema
@@ -22,6 +23,13 @@ class InvalidCredentials(APIException):
     default_code = "invalid_credentials"
 
 
+class AccountLocked(APIException):
+    """Too many wrong passwords for the account (or from the address): try later or reset."""
+
+    status_code = status.HTTP_429_TOO_MANY_REQUESTS
+    default_code = "too_many_login_attempts"
+
+
 class TokenRequestSerializer(serializers.Serializer):
     username = serializers.CharField(
         required=False, help_text=_("Username or email address."), max_length=254
@@ -33,13 +41,16 @@ class TokenRequestSerializer(serializers.Serializer):
         login = attrs.get("username") or attrs.get("email")
         if not login:
             raise serializers.ValidationError({"username": [_("Give a username or an email.")]})
-        username = login
-        if "@" in login:
-            match = User.objects.filter(email__iexact=login).values_list("username", flat=True)
-            username = match.first() or login
-        user = authenticate(
-            request=self.context["request"], username=username, password=attrs["password"]
-        )
+        # allauth's adapter counts failures against the same per-account and per-address budget
+        # as the login form ("login_failed"), so the API is no way round the form's lockout.
+        request = self.context["request"]
+        credentials = {"email" if "@" in login else "username": login}
+        try:
+            user = get_adapter(request._request).authenticate(
+                request._request, **credentials, password=attrs["password"]
+            )
+        except DjangoValidationError as error:
+            raise AccountLocked(error.messages[0]) from error
         if user is None or not user.is_active:
             raise InvalidCredentials
         attrs["user"] = user

@@ -11,3 +11,17 @@ graceful_timeout = 20
 accesslog = "-"
 errorlog = "-"
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
+
+# The Server header would name gunicorn (and so what to probe for); send none. gunicorn has no
+# setting for it, so its response's default headers are filtered here, where every worker
+# inherits it.
+from gunicorn.http import wsgi as _gunicorn_wsgi  # noqa: E402
+
+_gunicorn_default_headers = _gunicorn_wsgi.Response.default_headers
+
+
+def _headers_without_server(self):
+    return [h for h in _gunicorn_default_headers(self) if not h.lower().startswith("server:")]
+
+
+_gunicorn_wsgi.Response.default_headers = _headers_without_server

@@ -59,13 +59,18 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "config.http_policy.RefuseTraceMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # Before any view or form reads a parameter: one policy for every query string and form.
+    "config.input_policy.InputPolicyMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # After sign-in, so it knows whose response it is: private ones are never stored.
+    "config.http_policy.PrivateCacheMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
@@ -169,12 +174,21 @@ ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_PREVENT_ENUMERATION = True
 ACCOUNT_LOGOUT_REDIRECT_URL = "home"
 ACCOUNT_SESSION_REMEMBER = None
+# How many proxies (load balancers) stand in front of the web nodes and append the client's
+# address to X-Forwarded-For. 0 (the default) trusts no forwarded header: the address is the
+# connection's. Behind one load balancer set 1, so that limits per address see the client and not
+# the balancer; a client's own X-Forwarded-For entries are never trusted. The one setting feeds
+# allauth (site login), DRF's throttles (API) and django-axes (admin login).
+TRUSTED_PROXY_COUNT = read_int("TRUSTED_PROXY_COUNT", default=0)
+ALLAUTH_TRUSTED_PROXY_COUNT = TRUSTED_PROXY_COUNT
 # allauth's limits, spelled out: failed logins per IP and per account, resets and signups.
 ACCOUNT_RATE_LIMITS = {
-    # Whole classes log in at once from one school address (NAT), so the per-address limit on
-    # logins is generous; failed logins stay tightly limited per account.
+    # Whole classes log in at once from one school address (NAT), so the per-address limits are
+    # generous; failed logins are limited per account (the account, not the address, is locked:
+    # five failures lock it for five minutes, and a password reset unlocks it at once). The same
+    # budget covers the login form and the API's token endpoint.
     "login": read_str("LOGIN_RATE_LIMIT", default="300/m/ip"),
-    "login_failed": "10/m/ip,5/5m/key",
+    "login_failed": read_str("LOGIN_FAILED_RATE_LIMIT", default="100/m/ip,5/5m/key"),
     "signup": "20/m/ip",
     "reset_password": "20/m/ip,5/m/key",
     "reset_password_from_key": "20/m/ip",
@@ -190,6 +204,7 @@ AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_TEMPLATE = "admin/locked_out.html"
+AXES_IPWARE_PROXY_COUNT = TRUSTED_PROXY_COUNT
 
 # --- REST API -------------------------------------------------------------------------------
 
@@ -200,7 +215,7 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
-    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PARSER_CLASSES": ["config.input_policy.PolicyJSONParser"],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
@@ -222,6 +237,9 @@ REST_FRAMEWORK = {
         "autosave": read_str("API_THROTTLE_AUTOSAVE", default="120/min"),
     },
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
+    # Throttles key on the connection's address, or the one TRUSTED_PROXY_COUNT proxies vouch
+    # for; DRF's default (None) would take a client's own X-Forwarded-For as its identity.
+    "NUM_PROXIES": TRUSTED_PROXY_COUNT,
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Lectern API",

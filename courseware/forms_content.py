@@ -276,8 +276,16 @@ class BaseCriterionFormSet(forms.BaseFormSet):
         ]
 
 
+# absolute_max: a form count sent as a huge number builds no more than the twelve forms a rubric
+# may have (Django's default of max_num + 1,000 let one request build and echo a thousand).
 CriterionFormSet = forms.formset_factory(
-    CriterionForm, formset=BaseCriterionFormSet, extra=1, can_delete=True, max_num=12
+    CriterionForm,
+    formset=BaseCriterionFormSet,
+    extra=1,
+    can_delete=True,
+    max_num=12,
+    absolute_max=12,
+    validate_max=True,
 )
 
 

@@ -13,6 +13,7 @@ from django.core import signing
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Role, User
+from config.input_policy import InputRefused, check_moment
 from courseware.enrolment import decode_upload
 from courseware.models import Assignment, AssignmentKind, Course
 from courseware.selectors.teaching import (
@@ -38,6 +39,16 @@ class LocalDateTimeField(forms.DateTimeField):
             _("%(zone)s time.") % {"zone": settings.TIME_ZONE.split("/")[-1].replace("_", " ")},
         )
         super().__init__(**kwargs)
+
+    def clean(self, value):
+        """Refuse a moment outside the input policy's years, as every date field does."""
+        moment = super().clean(value)
+        if moment is not None:
+            try:
+                check_moment(moment)
+            except InputRefused as error:
+                raise forms.ValidationError(str(error), code="out_of_range") from error
+        return moment
 
 
 class UserChoiceField(forms.ModelChoiceField):
@@ -226,10 +237,14 @@ class ExtensionForm(forms.Form):
     )
     reason = forms.CharField(label=_("Reason"), max_length=300, required=False)
 
-    def __init__(self, *args, students, **kwargs):
+    def __init__(self, *args, students, label=None, **kwargs):
+        """``label`` names each student (``StudentNaming.label``: pseudonyms while an
+        anonymously marked assignment's names are hidden)."""
         super().__init__(*args, **kwargs)
         self.fields["student"].queryset = students
         self.fields["student"].empty_label = _("Choose a student…")
+        if label is not None:
+            self.fields["student"].label_from_instance = label
 
 
 # --- Quizzes -------------------------------------------------------------------------------------

@@ -39,10 +39,11 @@ from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.parsers import JSONParser, MultiPartParser
+from rest_framework.parsers import MultiPartParser
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
+from config.input_policy import PolicyJSONParser
 from courseware.api import filters
 from courseware.api import permissions as api_permissions
 from courseware.api.common import HideMissingMixin, errors, refusal
@@ -299,7 +300,7 @@ class ReadingViewSet(ContentViewSet):
     queryset = Reading.objects.none()
     serializer_class = s.ReadingSerializer
     filterset_class = filters.ReadingFilter
-    parser_classes = [JSONParser, MultiPartParser]
+    parser_classes = [PolicyJSONParser, MultiPartParser]
 
     def get_queryset(self):
         return selectors.reading_list_for(user=self.request.user)
@@ -422,7 +423,7 @@ class ReadingViewSet(ContentViewSet):
         detail=True,
         methods=["get", "put"],
         permission_classes=[IsAuthenticated, api_permissions.CanTrackReading],
-        parser_classes=[JSONParser],
+        parser_classes=[PolicyJSONParser],
     )
     def progress(self, request, *args, **kwargs):
         """A student's progress with a reading; PUT marks it read or not read yet."""

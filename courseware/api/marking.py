@@ -40,6 +40,7 @@ from rest_framework.generics import ListAPIView
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from config.input_policy import MomentField
 from courseware import exports, permissions
 from courseware.api.submissions import (
     StrictBooleanField,
@@ -118,7 +119,7 @@ class GradeInputSerializer(serializers.Serializer):
 
 class ReleaseInputSerializer(serializers.Serializer):
     resubmission = StrictBooleanField(required=False, default=False)
-    resubmit_by = serializers.DateTimeField(required=False, allow_null=True, default=None)
+    resubmit_by = MomentField(required=False, allow_null=True, default=None)
 
 
 class InlineCommentInputSerializer(serializers.Serializer):
@@ -151,7 +152,7 @@ class InlineCommentSerializer(serializers.Serializer):
     end = serializers.IntegerField()
     quote = serializers.CharField()
     text = serializers.CharField()
-    created_at = serializers.DateTimeField()
+    created_at = MomentField()
 
 
 class GradeSerializer(serializers.Serializer):
@@ -166,9 +167,9 @@ class GradeSerializer(serializers.Serializer):
     late_penalty_percent = serializers.DecimalField(max_digits=5, decimal_places=2)
     final_mark = serializers.DecimalField(max_digits=7, decimal_places=2)
     overall_comment = serializers.CharField()
-    released_at = serializers.DateTimeField(allow_null=True)
-    resubmission_requested_at = serializers.DateTimeField(allow_null=True)
-    updated_at = serializers.DateTimeField()
+    released_at = MomentField(allow_null=True)
+    resubmission_requested_at = MomentField(allow_null=True)
+    updated_at = MomentField()
     criteria = CriterionGradeSerializer(many=True, source="criterion_grades.all")
 
 
@@ -201,7 +202,7 @@ class CommentBankEntrySerializer(serializers.Serializer):
     id = serializers.IntegerField()
     text = serializers.CharField()
     criterion_tag = serializers.CharField()
-    created_at = serializers.DateTimeField()
+    created_at = MomentField()
 
 
 def _grade_detail(grade: Grade) -> dict:

@@ -11,12 +11,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from django.db.models import F, QuerySet
+from django.db.models import Exists, F, OuterRef, QuerySet
 from django.http import Http404
 
+from accounts.permissions import is_school_admin
 from courseware import permissions
 from courseware.models import (
     Assignment,
+    Membership,
+    MembershipRole,
     OriginalityMatch,
     OriginalityReport,
     Submission,
@@ -131,17 +134,29 @@ def version_text(*, version: SubmissionVersion) -> str:
     return SubmissionVersion.objects.values_list("text", flat=True).get(pk=version.pk)
 
 
-def report_matches(*, report: OriginalityReport) -> list[OriginalityMatch]:
-    """A report's matches with their sources, in essay order (one query)."""
+def report_matches(
+    *, report: OriginalityReport, viewer: User | AnonymousUser | None = None
+) -> list[OriginalityMatch]:
+    """A report's matches with their sources, in essay order (one query). With ``viewer``, each
+    match says whether the viewer teaches the class of its peer essay (``peer_taught``)."""
+    matches = OriginalityMatch.objects.filter(report=report)
+    if viewer is not None and viewer.is_authenticated:
+        matches = matches.annotate(
+            peer_taught=Exists(
+                Membership.objects.filter(
+                    user=viewer,
+                    role=MembershipRole.TEACHER,
+                    classroom_id=OuterRef("peer_version__submission__assignment__classroom_id"),
+                )
+            )
+        )
     return list(
-        OriginalityMatch.objects.filter(report=report)
-        .select_related(
+        matches.select_related(
             "paragraph__reading",
             "cited_paragraph__reading",
             "peer_version__submission__student",
             "peer_version__submission__assignment__classroom",
-        )
-        .order_by("start", "pk")
+        ).order_by("start", "pk")
     )
 
 
@@ -179,12 +194,33 @@ def _paragraphs(segments: list[Segment]) -> list[list[Segment]]:
     return [p for p in paragraphs if p]
 
 
-def source_view(match: OriginalityMatch) -> SourceView:
+def visible_peer_submissions(
+    *, user: User | AnonymousUser, matches: list[OriginalityMatch]
+) -> set[int]:
+    """The peer essays among ``matches`` that ``user`` may read (``can_view_submission``): a
+    school admin's all, a teacher's those of the classes they teach, a student's none. The
+    matches come from ``report_matches(viewer=user)``, so this runs no query."""
+    peers = [m for m in matches if m.peer_version is not None]
+    if not peers or not (user.is_authenticated and user.is_active):
+        return set()
+    admin = is_school_admin(user)
+    return {
+        m.peer_version.submission_id
+        for m in peers
+        if m.peer_version.submission.student_id != user.pk
+        and (admin or getattr(m, "peer_taught", False))
+    }
+
+
+def source_view(match: OriginalityMatch, *, peer_visible: bool = False) -> SourceView:
     """The match's source with the matched words marked, from the live paragraph when it still
-    reads as it did, else the words kept with the match."""
+    reads as it did, else the words kept with the match. Another student's essay is shown only
+    when ``peer_visible`` (the viewer may read that essay): otherwise nothing of its text."""
     if match.paragraph is not None:
         text = match.paragraph.text
     elif match.peer_version is not None:
+        if not peer_visible:
+            return SourceView("", "", "")
         text = match.peer_version.text
     else:
         return SourceView("", "", "")

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from courseware.models import MatchKind
 from courseware.selectors import originality as selectors
+from courseware.selectors.naming import student_naming
 from courseware.services import originality as services
 
 
@@ -31,12 +32,21 @@ def report_detail(request, pk: int, number: int):
     and the run's status while it runs."""
     access = selectors.report_access(user=request.user, pk=pk, number=number)
     report = access.report
-    matches, paragraphs, sources = [], [], {}
+    matches, paragraphs, sources, visible = [], [], {}, set()
     if report is not None and report.status == "done":
-        matches = selectors.report_matches(report=report)
+        matches = selectors.report_matches(report=report, viewer=request.user)
         text = selectors.version_text(version=access.version)
         paragraphs = selectors.essay_segments(text, matches)
-        sources = {match.pk: selectors.source_view(match) for match in matches}
+        # Another student's words and name only where the viewer may read that essay.
+        visible = selectors.visible_peer_submissions(user=request.user, matches=matches)
+        sources = {
+            match.pk: selectors.source_view(
+                match,
+                peer_visible=match.peer_version is not None
+                and match.peer_version.submission_id in visible,
+            )
+            for match in matches
+        }
     is_student = access.submission.student_id == request.user.pk
     return render(
         request,
@@ -51,11 +61,31 @@ def report_detail(request, pk: int, number: int):
             "legend": _legend(),
             "can_run": access.can_run,
             "can_share": access.can_share,
-            # Students are not told whose essay theirs overlaps.
-            "show_peer_names": not is_student,
+            # Peer essays whose name and words the viewer may see; to anyone else (a student, a
+            # teacher of another class) a peer overlap is "another student's essay".
+            "visible_peers": visible,
+            "student_label": student_naming(
+                assignment=access.submission.assignment, viewer=request.user
+            ).label(access.submission.student),
+            "peer_labels": _peer_labels(matches, visible, request.user),
             "is_student": is_student,
         },
     )
+
+
+def _peer_labels(matches, visible: set[int], user) -> dict[int, str]:
+    """Each visible peer essay's student as the viewer may name them (pseudonyms while that
+    essay's assignment is marked anonymously)."""
+    namings, labels = {}, {}
+    for match in matches:
+        peer = match.peer_version.submission if match.peer_version is not None else None
+        if peer is None or peer.pk not in visible:
+            continue
+        assignment = peer.assignment
+        if assignment.pk not in namings:
+            namings[assignment.pk] = student_naming(assignment=assignment, viewer=user)
+        labels[peer.pk] = namings[assignment.pk].label(peer.student)
+    return labels
 
 
 @login_required

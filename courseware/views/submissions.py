@@ -24,6 +24,7 @@ from courseware import permissions
 from courseware.models import Submission
 from courseware.rendering import count_words, render_essay
 from courseware.selectors import submissions as selectors
+from courseware.selectors.naming import student_naming
 from courseware.services import submissions as services
 from courseware.services.submissions import MAX_ESSAY_WORDS, StaleRevision
 
@@ -234,6 +235,9 @@ def submission_detail(request, pk: int):
             "rendered": rendered,
             "is_writer": is_writer,
             "can_revise": is_writer and submission.is_editable,
+            "student_label": student_naming(
+                assignment=submission.assignment, viewer=request.user
+            ).label(submission.student),
         },
     )
 
@@ -258,5 +262,8 @@ def submission_version(request, pk: int, number: int):
             "version": version,
             "rendered": rendered,
             "is_writer": permissions.can_write_submission(request.user, submission),
+            "student_label": student_naming(
+                assignment=submission.assignment, viewer=request.user
+            ).label(submission.student),
         },
     )

@@ -35,6 +35,7 @@ from courseware.forms_teaching import (
 )
 from courseware.models import Assignment, AssignmentKind, Membership, MembershipRole
 from courseware.selectors import teaching as selectors
+from courseware.selectors.naming import student_naming
 from courseware.selectors.teaching import Bucket
 from courseware.services import teaching as services
 from courseware.timing import deadline_for
@@ -542,12 +543,18 @@ def _render_assignment(request, assignment: Assignment, *, extension_form=None, 
     }
     if permissions.can_set_work(user, classroom):
         progress = selectors.assignment_progress(assignment=assignment, now=now)
+        naming = student_naming(assignment=assignment, viewer=user)
         for row in progress:
+            row.label = naming.label(row.student)
             if row.submission is not None and row.submission.is_submitted:
                 row.submission_url = _url_or_blank(
                     "courseware:submission-detail", row.submission.pk
                 )
+        if naming.hidden:
+            # In name order the pseudonyms would give the names away.
+            progress = sorted(progress, key=lambda row: row.label)
         context.update(
+            names_hidden=naming.hidden,
             can_set_work=True,
             can_edit=not classroom.is_archived,
             deadline=deadline_for(assignment=assignment, extension=None, now=now),
@@ -556,6 +563,7 @@ def _render_assignment(request, assignment: Assignment, *, extension_form=None, 
             extension_form=extension_form
             or ExtensionForm(
                 students=_students_queryset(assignment),
+                label=naming.label if naming.hidden else None,
                 initial={"due_at": _local_minute(assignment.due_at) + timedelta(days=2)},
             ),
         )

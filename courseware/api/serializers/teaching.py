@@ -9,6 +9,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from config.input_policy import MomentField
 from courseware.api.common import (
     StrictBooleanField,
     StrictCharField,
@@ -34,7 +35,7 @@ class ClassroomSerializer(serializers.Serializer):
     course_title = serializers.CharField(source="course.title")
     year = serializers.IntegerField()
     term = serializers.CharField()
-    archived_at = serializers.DateTimeField(allow_null=True)
+    archived_at = MomentField(allow_null=True)
     student_count = serializers.IntegerField(required=False)
     assignment_count = serializers.IntegerField(required=False)
     my_role = serializers.SerializerMethodField(
@@ -92,7 +93,7 @@ class TeacherAddSerializer(StrictSerializer):
 
 class RosterRowSerializer(serializers.Serializer):
     student = PersonSerializer()
-    joined_at = serializers.DateTimeField()
+    joined_at = MomentField()
     readings_read = serializers.IntegerField()
     quizzes_done = serializers.IntegerField()
     essays_handed_in = serializers.IntegerField()
@@ -142,9 +143,9 @@ def _target_id(assignment) -> int:
 
 class DeadlineSerializer(serializers.Serializer):
     state = serializers.ChoiceField(choices=["not_open", "on_time", "late", "closed"])
-    opens_at = serializers.DateTimeField()
-    due_at = serializers.DateTimeField()
-    cutoff_at = serializers.DateTimeField(allow_null=True)
+    opens_at = MomentField()
+    due_at = MomentField()
+    cutoff_at = MomentField(allow_null=True)
     extended = serializers.BooleanField()
     minutes_late = serializers.IntegerField()
 
@@ -159,17 +160,17 @@ class AssignmentSerializer(serializers.Serializer):
     target_title = serializers.CharField(source="target.title")
     title = serializers.CharField()
     instructions = serializers.CharField()
-    opens_at = serializers.DateTimeField()
-    due_at = serializers.DateTimeField()
-    cutoff_at = serializers.DateTimeField(allow_null=True)
+    opens_at = MomentField()
+    due_at = MomentField()
+    cutoff_at = MomentField(allow_null=True)
     late_penalty_percent_per_day = serializers.DecimalField(max_digits=5, decimal_places=2)
     late_penalty_floor_percent = serializers.DecimalField(max_digits=5, decimal_places=2)
     allow_resubmission = serializers.BooleanField()
     anonymous_marking = serializers.BooleanField()
     max_attempts = serializers.IntegerField()
-    withdrawn_at = serializers.DateTimeField(allow_null=True)
-    created_at = serializers.DateTimeField()
-    updated_at = serializers.DateTimeField()
+    withdrawn_at = MomentField(allow_null=True)
+    created_at = MomentField()
+    updated_at = MomentField()
 
     @extend_schema_field(OpenApiTypes.INT)
     def get_target(self, assignment) -> int:
@@ -182,7 +183,7 @@ class MyWorkSerializer(serializers.Serializer):
     deadline = DeadlineSerializer()
     done = serializers.BooleanField()
     bucket = serializers.CharField()
-    read_at = serializers.DateTimeField(allow_null=True)
+    read_at = MomentField(allow_null=True)
     submission = serializers.SerializerMethodField()
     attempts_left = serializers.IntegerField()
     can_attempt = serializers.BooleanField()
@@ -220,9 +221,9 @@ class AssignmentChangeSerializer(StrictSerializer):
     instructions = StrictCharField(
         max_length=20_000, required=False, allow_blank=True, trim_whitespace=False
     )
-    opens_at = serializers.DateTimeField(required=False)
-    due_at = serializers.DateTimeField(required=False)
-    cutoff_at = serializers.DateTimeField(required=False, allow_null=True)
+    opens_at = MomentField(required=False)
+    due_at = MomentField(required=False)
+    cutoff_at = MomentField(required=False, allow_null=True)
     late_penalty_percent_per_day = _money(required=False)
     late_penalty_floor_percent = _money(required=False)
     allow_resubmission = StrictBooleanField(required=False)
@@ -236,24 +237,24 @@ class AssignmentCreateSerializer(AssignmentChangeSerializer):
     target = StrictIntegerField(
         min_value=1, help_text=_("The id of the reading, essay prompt or quiz to set.")
     )
-    opens_at = serializers.DateTimeField()
-    due_at = serializers.DateTimeField()
+    opens_at = MomentField()
+    due_at = MomentField()
 
 
 class ExtensionSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     assignment = serializers.IntegerField(source="assignment_id")
     student = PersonSerializer()
-    due_at = serializers.DateTimeField()
-    cutoff_at = serializers.DateTimeField(allow_null=True)
+    due_at = MomentField()
+    cutoff_at = MomentField(allow_null=True)
     reason = serializers.CharField()
-    granted_at = serializers.DateTimeField()
+    granted_at = MomentField()
 
 
 class ExtensionGrantSerializer(StrictSerializer):
     student = StrictIntegerField(min_value=1, help_text=_("A student of the class, by id."))
-    due_at = serializers.DateTimeField()
-    cutoff_at = serializers.DateTimeField(required=False, allow_null=True, default=None)
+    due_at = MomentField()
+    cutoff_at = MomentField(required=False, allow_null=True, default=None)
     reason = StrictCharField(max_length=300, required=False, allow_blank=True, default="")
 
 
@@ -265,8 +266,8 @@ class QuizAttemptSerializer(serializers.Serializer):
     assignment = serializers.IntegerField(source="assignment_id")
     student = serializers.IntegerField(source="student_id")
     number = serializers.IntegerField()
-    started_at = serializers.DateTimeField()
-    submitted_at = serializers.DateTimeField(allow_null=True)
+    started_at = MomentField()
+    submitted_at = MomentField(allow_null=True)
     score = serializers.IntegerField(allow_null=True)
     max_score = serializers.IntegerField()
 
@@ -324,7 +325,7 @@ class SubmissionListSerializer(serializers.Serializer):
     revision = serializers.IntegerField()
     word_count = serializers.IntegerField()
     current_version = serializers.IntegerField()
-    submitted_at = serializers.DateTimeField(allow_null=True)
+    submitted_at = MomentField(allow_null=True)
     late_minutes = serializers.IntegerField()
 
     @extend_schema_field(serializers.IntegerField(allow_null=True))

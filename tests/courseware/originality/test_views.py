@@ -152,3 +152,59 @@ def test_report_page_queries_do_not_grow_with_matches_or_peers(
     with django_assert_max_num_queries(10):
         response = client.get(url)
     assert response.status_code == 200
+
+
+PEER_ONLY = "Kamenev's hesitation at the fourteenth congress sealed the fate of the opposition."
+SHARED = (
+    "Nobody in the Politburo trusted the commissar of war after the winter of "
+    "nineteen twenty three because he wrote open letters that embarrassed them all."
+)
+
+
+def _peer_in_another_class(school, essay_world):
+    """A student of ``other_classroom`` who wrote on the same prompt, whose essay ``student``'s
+    overlaps: the words around the overlap are only in the peer's essay."""
+    from courseware.models import AssignmentKind
+    from tests.factories import AssignmentFactory
+
+    other = AssignmentFactory(
+        classroom=school.other_classroom,
+        kind=AssignmentKind.ESSAY,
+        target=essay_world.assignment.prompt,
+    )
+    peer = StudentFactory(display_name="Zelda Peerson")
+    MembershipFactory(classroom=school.other_classroom, user=peer, role="student")
+    submitted_submission(other, peer, text=essay_text(30) + "\n\n" + PEER_ONLY + " " + SHARED)
+    writer = StudentFactory()
+    MembershipFactory(classroom=school.classroom, user=writer, role="student")
+    submission, report = checked_submission(
+        essay_world.assignment, writer, text="I begin.\n\n" + SHARED
+    )
+    assert report.matches.filter(peer_version__isnull=False).exists()
+    return submission, report, writer
+
+
+def test_a_student_sees_that_a_peer_overlap_exists_but_none_of_the_peers_words(
+    client, school, essay_world
+):
+    submission, report, writer = _peer_in_another_class(school, essay_world)
+    report.visible_to_student = True
+    report.save(update_fields=["visible_to_student"])
+    client.force_login(writer)
+    html = client.get(reverse("courseware:originality-report", args=[submission.pk, 1])).content
+    html = html.decode()
+    assert "Overlap with another student" in html and "Another student" in html
+    assert "Kamenev" not in html and "Zelda Peerson" not in html
+
+
+def test_a_teacher_sees_a_peer_essay_only_where_they_may_read_it(client, school, essay_world):
+    submission, _report, _writer = _peer_in_another_class(school, essay_world)
+    url = reverse("courseware:originality-report", args=[submission.pk, 1])
+    client.force_login(school.teacher)  # teaches the student, not the peer
+    html = client.get(url).content.decode()
+    assert "Overlap with another student" in html
+    assert "Kamenev" not in html and "Zelda Peerson" not in html
+    assert school.other_classroom.name not in html
+    client.force_login(school.school_admin)  # may read every essay
+    html = client.get(url).content.decode()
+    assert "Kamenev" in html and "Zelda Peerson" in html

@@ -1,0 +1,415 @@
+"""Bad input at every URL and every API operation, as every role: never a server error, and
+never a change.
+
+The URLs come from the URL resolver (pages) and the OpenAPI schema (API operations), so a new
+URL is covered without being listed here. Each URL's path parameters are filled with real
+objects of one busy class, so requests reach the views' input handling rather than a 404.
+
+For each URL and method every role first sends one bad request (NUL bytes). The roles that get
+past the permission check (at most two: the class's teacher and its student where they may, else
+the school admin) then send every class of bad input: NUL bytes, lone surrogates, deep nesting,
+huge numbers, out-of-range and naive dates, 5 MB bodies and wrong content types. Each request
+runs in a transaction that is rolled back afterwards, so requests cannot affect one another, and
+the SQL it runs is recorded: a bad request may write only what the same request with an empty
+body writes (an action that takes no input, such as "archive", acts on any body).
+
+The class, its people and its work are built once for the module.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import re
+from dataclasses import dataclass, field
+from urllib.parse import quote
+
+import pytest
+from django.db import connection, transaction
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver
+from django.utils import timezone
+from drf_spectacular.generators import SchemaGenerator
+
+from courseware.models import AssignmentKind, MembershipRole
+from courseware.services.marking import comment_bank_add, inline_comment_add
+from courseware.services.teaching import assignment_withdraw, quiz_attempt_start
+from courseware.views import marking as marking_views
+from tests.conftest import ROLES
+from tests.factories import (
+    AssignmentFactory,
+    ClassroomFactory,
+    ExtensionFactory,
+    MembershipFactory,
+    SchoolAdminFactory,
+    StudentFactory,
+    TeacherFactory,
+    course_reading,
+    essay_assignment,
+    graded,
+    submitted_submission,
+)
+from tests.factories.originality import run_latest_report
+
+# --- The bad inputs ------------------------------------------------------------------------------
+
+FIVE_MB = 5 * 1024 * 1024 + 1
+# Names that views and filters read from the query string.
+QUERY_NAMES = [
+    "q",
+    "reading",
+    "page",
+    "classroom",
+    "kind",
+    "status",
+    "student",
+    "assignment",
+    "course",
+    "unit",
+    "due_after",
+    "due_before",
+    "opens_after",
+    "ordering",
+    "format",
+    "next",
+    "search",
+    "tab",
+    "o",
+    "p",
+]
+# Names that forms and serializers read from a body, besides the ones a page's form shows.
+BODY_NAMES = ["text", "revision", "comment", "title", "due_at", "opens_at", "cutoff_at", "code"]
+
+
+@dataclass(frozen=True)
+class BadInput:
+    """One class of bad input, as a query string value and as a form or JSON body."""
+
+    name: str
+    query: str  # already percent-encoded
+    form: str | None  # a value for every form field, percent-encoded; None: the body is ``raw``
+    json_value: object = None
+    raw: tuple[bytes, str] | None = None  # a whole body and its content type
+
+
+def _deep(depth: int = 100_000) -> str:
+    return "[" * depth + "]" * depth
+
+
+YEAR_ONE, YEAR_MAX, NAIVE = "0001-01-01T00:00:00Z", "9999-12-31T23:59:59Z", "2026-03-01T09:00:00"
+FORM = "application/x-www-form-urlencoded"
+BAD_INPUTS = [
+    BadInput("nul", quote("a\x00b"), quote("a\x00b"), "a\x00b"),
+    # A lone surrogate cannot be UTF-8; in a URL or form it arrives as the bytes that would be.
+    BadInput("surrogate", "%ED%A0%80", "%ED%A0%80", "\ud800"),
+    BadInput("deep-json", quote(_deep(2000)), None, raw=(_deep().encode(), "application/json")),
+    BadInput("deep-form", quote(_deep(2000)), quote(_deep(2000))),
+    BadInput("huge-number", "9" * 400, "9" * 400, 10**400),
+    BadInput(
+        "year-one", quote("0001-01-01T00:00:00Z"), quote("0001-01-01 00:00"), "0001-01-01T00:00:00Z"
+    ),
+    BadInput(
+        "year-max", quote("9999-12-31T23:59:59"), quote("9999-12-31 23:59"), "9999-12-31T23:59:59Z"
+    ),
+    BadInput(
+        "naive-date", quote("2026-03-01T09:00:00"), quote("2026-10-04 02:30"), "2026-03-01T09:00:00"
+    ),
+    BadInput(
+        "five-mb", "a", None, raw=(b"x=" + b"a" * FIVE_MB, "application/x-www-form-urlencoded")
+    ),
+    BadInput("wrong-content-type", "a", None, raw=(b'{"text": "a"}', "text/plain")),
+    BadInput("no-boundary", "a", None, raw=(b"--x\r\n\r\n", "multipart/form-data")),
+]
+FIRST, REST = BAD_INPUTS[0], BAD_INPUTS[1:]
+
+
+# --- The class, built once -----------------------------------------------------------------------
+
+
+@dataclass
+class World:
+    users: dict
+    ids: dict  # path parameter filling, by URL prefix and parameter name
+    clients: dict = field(default_factory=dict)
+
+
+def _build() -> World:
+    now = timezone.now()
+    classroom = ClassroomFactory()
+    other_classroom = ClassroomFactory(course=classroom.course)
+    users = {
+        "school_admin": SchoolAdminFactory(),
+        "teacher": TeacherFactory(),
+        "other_teacher": TeacherFactory(),
+        "student": StudentFactory(),
+        "other_student": StudentFactory(),
+    }
+    for room, teacher, student in (
+        (classroom, "teacher", "student"),
+        (other_classroom, "other_teacher", "other_student"),
+    ):
+        MembershipFactory(classroom=room, user=users[teacher], role=MembershipRole.TEACHER)
+        MembershipFactory(classroom=room, user=users[student], role=MembershipRole.STUDENT)
+    text = course_reading(classroom.course)
+    essay = essay_assignment(classroom, min_words=5, max_words=400, readings=[text])
+    quiz = AssignmentFactory(classroom=classroom, kind=AssignmentKind.QUIZ)
+    attempt = quiz_attempt_start(assignment=quiz, student=users["student"], now=now)
+    submission = submitted_submission(essay, users["student"])
+    run_latest_report(submission)
+    peer = StudentFactory()
+    MembershipFactory(classroom=classroom, user=peer, role=MembershipRole.STUDENT)
+    submitted_submission(essay, peer)
+    graded(submission, users["teacher"])
+    first_word = submission.versions.get().text.split()[0]
+    comment = inline_comment_add(
+        submission=submission,
+        paragraph=1,
+        start=0,
+        end=len(first_word),
+        quote=first_word,
+        text="Cite this.",
+        by=users["teacher"],
+        now=now,
+    )
+    bank = comment_bank_add(owner=users["teacher"], text="Good use of evidence.", now=now)
+    withdrawn = AssignmentFactory(classroom=classroom, title="Withdrawn work")
+    assignment_withdraw(assignment=withdrawn, now=now)
+    extension = ExtensionFactory(assignment=essay, student=users["student"])
+    unit = text.units.get()
+    prompt = essay.prompt
+    ids = {
+        "classes": {"pk": classroom.pk, "user_pk": users["teacher"].pk},
+        "assignments": {"pk": essay.pk, "extension_pk": extension.pk},
+        "submissions": {"pk": submission.pk, "number": 1, "slug": text.slug},
+        "quiz-attempts": {"pk": attempt.pk},
+        "inline-comments": {"pk": comment.pk},
+        "comment-bank": {"pk": bank.pk},
+        "rubrics": {"pk": prompt.rubric_id},
+        "readings": {"pk": text.pk, "slug": text.slug},
+        "courses": {
+            "pk": classroom.course_id,
+            "slug": classroom.course.slug,
+            "course_slug": classroom.course.slug,
+        },
+        "units": {"pk": unit.pk},
+        "prompts": {"pk": prompt.pk},
+        "*": {
+            "kind": "essay",
+            "fmt": "csv",
+            "version": "v1",
+            "course_slug": classroom.course.slug,
+            "slug": unit.slug,
+        },
+    }
+    ids["courses-prompts"] = {"slug": prompt.slug}
+    return World(users=users, ids=ids)
+
+
+@pytest.fixture(scope="module")
+def world(django_db_setup, django_db_blocker):
+    """The class and its work, built once and rolled back when the module is done."""
+    with django_db_blocker.unblock(), pytest.MonkeyPatch.context() as patch:
+        # Making a PDF takes a second and reads no input: the feedback page's own tests make them.
+        patch.setattr(marking_views, "feedback_pdf", lambda **kwargs: b"%PDF-1.7")
+        atomic = transaction.atomic()
+        atomic.__enter__()
+        try:
+            built = _build()
+            for role in ROLES:
+                client = Client(raise_request_exception=False)
+                if role != "anonymous":
+                    client.force_login(built.users[role])
+                built.clients[role] = client
+            yield built
+        finally:
+            transaction.set_rollback(True)
+            atomic.__exit__(None, None, None)
+
+
+# --- The URLs ------------------------------------------------------------------------------------
+
+
+def _walk(patterns, prefix=""):
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            yield from _walk(pattern.url_patterns, prefix + str(pattern.pattern))
+        elif isinstance(pattern, URLPattern):
+            yield prefix + str(pattern.pattern), pattern
+
+
+PARAM = re.compile(r"<(?:\w+:)?(\w+)>|\(\?P<(\w+)>[^)]*\)|\{(\w+)\}")
+
+
+def _route(route: str) -> str:
+    """A resolver route or schema path as a template with ``{name}`` parameters."""
+    route = route.replace("^", "").replace("$", "").replace("\\.", ".")
+    return "/" + PARAM.sub(lambda m: "{" + next(g for g in m.groups() if g) + "}", route)
+
+
+def _fill(template: str, ids: dict) -> str:
+    parts = template.strip("/").split("/")
+    root = parts[2] if parts[0] == "api" and len(parts) > 2 else parts[0]
+    if root == "courses" and "prompts" in parts:
+        known = {**ids["*"], **ids["courses"], **ids["courses-prompts"]}
+    elif root == "courses" and "units" in parts:
+        known = {**ids["*"], **ids["courses"], "slug": ids["*"]["slug"]}
+    else:
+        known = {**ids["*"], **ids.get(root, {})}
+    return re.sub(r"\{(\w+)\}", lambda m: str(known.get(m.group(1), 1)), template)
+
+
+# Pages served by others (the Django admin's own pages, allauth's sign-in flows) are included;
+# what is left out cannot take input or is the API (covered by its schema below).
+SKIP_PAGES = re.compile(r"^/(api/|static/|media/)")
+
+
+def _page_urls() -> list[str]:
+    templates = []
+    for route, _pattern in _walk(get_resolver().url_patterns):
+        template = _route(route)
+        if SKIP_PAGES.match(template) or ".*" in template or "(.+)" in template:
+            continue
+        if template.startswith("/admin/") and "{" in template:
+            continue  # the admin's object pages: one model's changelist stands for them
+        templates.append(template)
+    return sorted(set(templates))
+
+
+def _api_operations() -> list[tuple[str, str, list[str]]]:
+    schema = SchemaGenerator(api_version="v1").get_schema(request=None, public=True)
+    components = schema["components"]["schemas"]
+    operations = []
+    for path, methods in schema["paths"].items():
+        for method, operation in methods.items():
+            if method not in ("get", "post", "put", "patch", "delete"):
+                continue
+            names = []
+            body = operation.get("requestBody", {}).get("content", {})
+            for content in body.values():
+                ref = content.get("schema", {}).get("$ref", "")
+                names += list(components.get(ref.rsplit("/", 1)[-1], {}).get("properties", {}))
+            operations.append((path, method, sorted(set(names))))
+    return operations
+
+
+PAGES = _page_urls()
+API = _api_operations()
+CASES = [(template, method, None) for template in PAGES for method in ("get", "post")] + [
+    (path, method, names) for path, method, names in API
+]
+
+
+# --- Sending and checking ------------------------------------------------------------------------
+
+WRITE = re.compile(r'^\s*(INSERT\s+INTO|UPDATE|DELETE\s+FROM)\s+"?(\w+)"?', re.IGNORECASE)
+# Tables a request may write whatever its input: the session (sign-in, messages) and the record
+# of sign-ins and failed sign-ins (a sign-in form sent junk is a failed sign-in).
+ALWAYS_WRITABLE = {
+    "django_session",
+    "axes_accessattempt",
+    "axes_accesslog",
+    "axes_accessfailurelog",
+}
+
+
+def _send(client, method, url, bad: BadInput | None, names: list[str], api: bool):
+    """One request inside a rolled-back transaction: its status and the tables it wrote."""
+    written: set[str] = set()
+
+    def record(execute, sql, params, many, context):
+        match = WRITE.match(sql)
+        if match:
+            written.add(match.group(2).lower())
+        return execute(sql, params, many, context)
+
+    kwargs = {}
+    if bad is None:
+        query, body, content_type = "", b"", "application/x-www-form-urlencoded"
+    else:
+        query = "&".join(f"{name}={bad.query}" for name in QUERY_NAMES)
+        if bad.raw is not None:
+            body, content_type = bad.raw
+        elif api:
+            body = json.dumps({name: bad.json_value for name in names or BODY_NAMES}).encode()
+            content_type = "application/json"
+        else:
+            form_names = names or BODY_NAMES
+            body = "&".join(f"{name}={bad.form}" for name in form_names).encode()
+            content_type = "application/x-www-form-urlencoded"
+    target = f"{url}?{query}" if query else url
+    if method != "get":
+        kwargs = {"data": body, "content_type": content_type}
+    cookies = copy.deepcopy(client.cookies)
+    with transaction.atomic():
+        with connection.execute_wrapper(record):
+            response = getattr(client, method)(target, **kwargs)
+        transaction.set_rollback(True)
+    client.cookies = cookies  # a sign-out's cleared cookie must not sign the role out for good
+    return response.status_code, written - ALWAYS_WRITABLE
+
+
+def _form_names(client, url: str) -> list[str]:
+    """The field names of the forms on a page, so a bad value reaches every field."""
+    response = client.get(url)
+    if response.status_code != 200 or "html" not in response.get("Content-Type", ""):
+        return []
+    names = re.findall(rb'name="([\w-]+)"', response.content)
+    return sorted({n.decode() for n in names} - {"csrfmiddlewaretoken"})
+
+
+REFUSED = {302, 401, 403, 404, 405}
+DEEP_ORDER = ["teacher", "student", "school_admin", "other_teacher", "other_student"]
+
+
+@pytest.mark.parametrize(
+    ("template", "method", "names"),
+    CASES,
+    ids=[f"{m.upper()} {t}" for t, m, _n in CASES],
+)
+def test_bad_input_is_refused_without_a_server_error_or_a_change(
+    world, db, template, method, names
+):
+    api = names is not None
+    url = _fill(template, world.ids)
+    failures = []
+    baselines: dict[str, set[str]] = {}
+
+    def check(role: str, bad: BadInput, fields: list[str]):
+        status, written = _send(world.clients[role], method, url, bad, fields, api)
+        if status >= 500:
+            failures.append(f"{role} {bad.name}: {status}")
+        if written:
+            if role not in baselines:
+                baselines[role] = _send(world.clients[role], method, url, None, [], api)[1]
+            # A free-text field may hold a date, a long number or a replaced broken character:
+            # a request that accepted one as text may act, but a refusal changes nothing.
+            accepted = status < 400 and api is False and bad.form is not None and bad.name != "nul"
+            if not accepted and not written <= baselines[role]:
+                failures.append(f"{role} {bad.name}: wrote {sorted(written - baselines[role])}")
+        return status
+
+    deep = []
+    for role in ROLES:
+        status = check(role, FIRST, names or [])
+        if role != "anonymous" and status not in REFUSED:
+            deep.append(role)
+    deep.sort(key=DEEP_ORDER.index)
+    # A GET has no body: the classes that are only a body say nothing new about it.
+    rest = [bad for bad in REST if method != "get" or bad.raw is None]
+    for role in deep[:2]:
+        fields = names
+        if not api:
+            fields = _form_names(world.clients[role], url) if method == "post" else []
+            if method == "post":
+                check(role, FIRST, fields)
+        for bad in rest:
+            check(role, bad, fields)
+    assert not failures, f"{method.upper()} {url}:\n" + "\n".join(failures)
+
+
+def test_every_url_and_operation_is_covered():
+    """The lists come from the resolver and the schema: a new URL joins them by itself."""
+    assert len(PAGES) > 60
+    assert len(API) > 60
+    assert "/submissions/{pk}/versions/{number}/originality/" in PAGES
+    assert any(path == "/api/v1/auth/token/" for path, _m, _n in API)
