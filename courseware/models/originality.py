@@ -179,3 +179,50 @@ class OriginalityMatch(models.Model):
     @property
     def is_scored(self) -> bool:
         return self.kind in (MatchKind.UNATTRIBUTED, MatchKind.PEER_OVERLAP, MatchKind.MISQUOTED)
+
+
+class PeerIndexEntry(models.Model):
+    """One LSH band key of a handed-in essay: the peer index a check looks candidates up in.
+
+    Written once when a version is handed in (``services.originality.peer_index_add``): every
+    band key of the essay's windows (``courseware.originality.check.stored_keys``) under the
+    essay's prompt, the scope a report promises ("other students' essays on this question", in
+    any class and year that sets the prompt). Only each submission's latest version is indexed:
+    handing in again replaces the rows of the version before. ``student`` is kept on the row so
+    that a check leaves out the writer's own essays without a join. Rows hold no text.
+    """
+
+    prompt = models.ForeignKey(
+        "courseware.EssayPrompt",
+        on_delete=models.CASCADE,
+        related_name="+",
+        db_index=False,  # the (prompt, key, …) index serves every lookup by prompt
+        verbose_name=_("essay prompt"),
+    )
+    key = models.BigIntegerField(_("band key"))
+    version = models.ForeignKey(
+        SubmissionVersion,
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("version"),
+    )
+    student = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="+",
+        db_index=False,
+        verbose_name=_("student"),
+    )
+
+    class Meta:
+        verbose_name = _("peer index entry")
+        verbose_name_plural = _("peer index entries")
+        indexes = [
+            # Covers the lookup (prompt, key → version, student) so it reads only the index.
+            models.Index(
+                fields=["prompt", "key", "version", "student"], name="courseware_peerindex_key"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.version_id}: {self.key}"

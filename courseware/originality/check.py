@@ -34,9 +34,10 @@ The score is the share of the essay's words that lie in ``unattributed``, ``peer
 
 from __future__ import annotations
 
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass, field
+from typing import Protocol
 
 from courseware.originality.align import Located, Span, aligned_spans, locate
 from courseware.originality.index import (
@@ -45,6 +46,7 @@ from courseware.originality.index import (
     IndexSettings,
     PassageIndex,
     ShingleTable,
+    window_band_keys,
 )
 from courseware.originality.text import Quotation, Words, quotations_in, words_of
 
@@ -107,6 +109,8 @@ class Finding:
 class Result:
     findings: list[Finding]
     total_words: int
+    reading_candidates: int = 0  # reading paragraphs aligned word by word
+    peer_candidates: int = 0  # other essays aligned word by word
 
     @property
     def flagged_words(self) -> int:
@@ -144,25 +148,52 @@ class ReadingCorpus:
                 self.table.add(paragraph.key, words.words)
 
 
-class PeerCorpus:
-    """Other students' essays, indexed for search.
+class PeerSource(Protocol):
+    """Where the other students' essays are looked up: in memory (``PeerCorpus``) or in the
+    database's peer index (``courseware.services.originality.StoredPeers``)."""
 
-    Only the texts and the index are kept: an essay's words (with their offsets) are worked out
-    again when it is a candidate, which is a few essays per check, so that an index of many
-    thousands of essays does not hold every essay twice.
+    def hits(self, keys: list[int]) -> Counter:
+        """How many of these LSH band keys each essay shares."""
+
+    def words(self, keys: list[Hashable]) -> dict[Hashable, Words]:
+        """The words of these essays (the candidates the aligner compares)."""
+
+
+def query_keys(words: list[str], settings: IndexSettings = PEER_SETTINGS) -> list[int]:
+    """The band keys a stretch of an essay looks up: its windows every ``query_step`` words."""
+    return window_band_keys(words, settings, step=settings.query_step)
+
+
+def stored_keys(words: list[str], settings: IndexSettings = PEER_SETTINGS) -> list[int]:
+    """The band keys an essay is stored under: its windows every ``step`` words."""
+    return window_band_keys(words, settings, step=settings.step)
+
+
+class PeerCorpus:
+    """Other students' essays indexed in memory, the same way the database's peer index holds
+    them (``stored_keys``): for the benchmarks, the labelled evaluation and tests.
+
+    Only the texts and the keys are kept: an essay's words (with their offsets) are worked out
+    again when it is a candidate, which is a few essays per check.
     """
 
     def __init__(self, essays: Iterable[PeerEssay], settings: IndexSettings = PEER_SETTINGS):
+        self.settings = settings
         self.essays: dict[Hashable, PeerEssay] = {}
-        self.index = PassageIndex(settings)
+        self.table: dict[int, list[Hashable]] = defaultdict(list)
         for essay in essays:
             self.essays[essay.key] = essay
-            words = words_of(essay.text).words
-            if words:
-                self.index.add(essay.key, words)
+            for key in stored_keys(words_of(essay.text).words, settings):
+                self.table[key].append(essay.key)
 
-    def words(self, key: Hashable) -> Words:
-        return words_of(self.essays[key].text)
+    def hits(self, keys: list[int]) -> Counter:
+        hits: Counter = Counter()
+        for key in keys:
+            hits.update(self.table.get(key, ()))
+        return hits
+
+    def words(self, keys: list[Hashable]) -> dict[Hashable, Words]:
+        return {key: words_of(self.essays[key].text) for key in keys if key in self.essays}
 
 
 @dataclass
@@ -224,7 +255,7 @@ class _Checker:
         self,
         text: str,
         readings: ReadingCorpus,
-        peers: PeerCorpus | None,
+        peers: PeerSource | None,
         progress: Callable[[int], None],
     ):
         self.text = text
@@ -234,6 +265,8 @@ class _Checker:
         self.essay = words_of(text)
         self.coverage = _Coverage(len(self.essay))
         self.findings: list[Finding] = []
+        self.reading_candidates = 0
+        self.peer_candidates = 0
 
     # --- helpers ---------------------------------------------------------------------------
 
@@ -427,14 +460,18 @@ class _Checker:
         words = self.essay.words
         # Only what the readings and quotations do not explain is looked up: essays sharing a
         # passage of a reading would otherwise crowd out the essay a stretch was copied from.
-        hits: Counter = Counter()
+        keys: set[int] = set()
         for first, last in self.coverage.free_runs(0, len(words)):
             if last - first >= MIN_PEER_WORDS:
-                hits.update(self.peers.index.hits(words[first:last]))
+                keys.update(query_keys(words[first:last]))
+        hits = self.peers.hits(sorted(keys)) if keys else Counter()
+        chosen = [key for key, _count in hits.most_common(PEER_CANDIDATES)]
+        self.peer_candidates = len(chosen)
+        peer_words = self.peers.words(chosen)
         spans = []
-        peer_words = {}
-        for key, _count in hits.most_common(PEER_CANDIDATES):
-            peer_words[key] = self.peers.words(key)
+        for key in chosen:
+            if key not in peer_words:
+                continue  # withdrawn from the index since the lookup
             for span in aligned_spans(words, peer_words[key].words, min_matched=8):
                 spans.append((span, key))
         spans.sort(key=lambda item: (-item[0].matched, -item[0].similarity))
@@ -469,7 +506,12 @@ class _Checker:
         self.progress(70)
         self.peer_overlaps()
         self.progress(95)
-        return Result(findings=self._merged(), total_words=len(self.essay))
+        return Result(
+            findings=self._merged(),
+            total_words=len(self.essay),
+            reading_candidates=self.reading_candidates,
+            peer_candidates=self.peer_candidates,
+        )
 
     def _merged(self) -> list[Finding]:
         """Join copies of one source that only a classified quotation split: one passage
@@ -509,7 +551,7 @@ def check_essay(
     text: str,
     *,
     readings: ReadingCorpus,
-    peers: PeerCorpus | None = None,
+    peers: PeerSource | None = None,
     progress: Callable[[int], None] | None = None,
 ) -> Result:
     """Every classified match of ``text`` against the readings and the peers' essays."""

@@ -8,17 +8,20 @@ number of matches, readings or peers.
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from django.db.models import F, QuerySet
+from django.db.models import Count, F, QuerySet
 from django.http import Http404
 
 from courseware import permissions
 from courseware.models import (
     Assignment,
+    MatchKind,
     OriginalityMatch,
     OriginalityReport,
+    PeerIndexEntry,
     Submission,
     SubmissionVersion,
 )
@@ -48,6 +51,46 @@ def peer_versions(*, version: SubmissionVersion) -> QuerySet[SubmissionVersion]:
         .exclude(submission__student_id=submission.student_id)
         .order_by("pk")
     )
+
+
+PEER_HITS_LIMIT = 200  # essays sharing most keys; the checker aligns the first few of them
+
+
+def peer_candidate_hits(*, prompt_id: int, student_id: int, keys: list[int]) -> Counter:
+    """Version id → how many of these band keys it shares, for the other students' latest
+    essays on the prompt (``PeerIndexEntry``), most first: one query on the (prompt, key)
+    index, whatever the number of essays indexed."""
+    rows = (
+        PeerIndexEntry.objects.filter(prompt_id=prompt_id, key__in=keys)
+        .exclude(student_id=student_id)
+        .values("version_id")
+        .annotate(shared=Count("version_id"))
+        .order_by("-shared", "version_id")[:PEER_HITS_LIMIT]
+    )
+    return Counter({row["version_id"]: row["shared"] for row in rows})
+
+
+def reports_missing_overlap_with(
+    *, version: SubmissionVersion, peer_version_ids: set[int]
+) -> list[SubmissionVersion]:
+    """Those of these versions still current whose latest report does not show an overlap with
+    ``version`` (they were checked before it was handed in, or not at all)."""
+    candidates = list(
+        SubmissionVersion.objects.filter(
+            pk__in=peer_version_ids, number=F("submission__current_version")
+        )
+        .defer("text")
+        .order_by("pk")
+    )
+    latest = latest_reports_for(versions=candidates)
+    showing = set(
+        OriginalityMatch.objects.filter(
+            report__in=[r.pk for r in latest.values()],
+            kind=MatchKind.PEER_OVERLAP,
+            peer_version=version,
+        ).values_list("report__version_id", flat=True)
+    )
+    return [v for v in candidates if v.pk not in showing]
 
 
 def latest_report(*, version: SubmissionVersion) -> OriginalityReport | None:
