@@ -56,6 +56,11 @@ class OriginalityReport(models.Model):
     flagged_words = models.PositiveIntegerField(_("words in flagged matches"), default=0)
     paragraphs_checked = models.PositiveIntegerField(_("reading paragraphs checked"), default=0)
     peers_checked = models.PositiveIntegerField(_("other essays checked"), default=0)
+    candidates_aligned = models.PositiveIntegerField(
+        _("candidates aligned"),
+        default=0,
+        help_text=_("Reading paragraphs and other essays compared word by word."),
+    )
     visible_to_student = models.BooleanField(_("shown to the student"), default=False)
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

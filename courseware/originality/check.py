@@ -405,6 +405,7 @@ class _Checker:
         """Stretches of the essay aligned with reading paragraphs, closest source first."""
         words = self.essay.words
         candidates = self.readings.index.candidates(words)
+        self.reading_candidates = len(candidates)
         self.progress(20)
         spans = []
         for key in candidates:

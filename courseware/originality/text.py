@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 # A word: letters or digits, with apostrophes allowed inside it (don't, Russia’s).
 WORD = re.compile(r"[^\W_]+(?:['’‘ʼ][^\W_]+)*")
@@ -32,8 +33,10 @@ EDITORIAL = re.compile(r"\[[^\[\]]*\]")
 SENTENCE_END = re.compile(r"[.!?](?:\s|$)")
 
 
+@lru_cache(maxsize=65536)
 def normalise_word(word: str) -> str:
-    """The form a word is compared in: NFKC, case folded, without apostrophes."""
+    """The form a word is compared in: NFKC, case folded, without apostrophes (remembered:
+    an essay's words are mostly the same few thousand)."""
     return APOSTROPHES.sub("", unicodedata.normalize("NFKC", word).casefold())
 
 

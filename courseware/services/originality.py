@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING
 
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Count, F, Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -179,6 +179,7 @@ def originality_report_finish(
     peer_texts: dict[int, str],
     peers_checked: int,
     now: datetime,
+    candidates_aligned: int = 0,
 ) -> OriginalityReport:
     """Store a run's matches and mark it done (all or nothing: a run that fails here stores
     no match and is marked failed)."""
@@ -219,6 +220,7 @@ def originality_report_finish(
     report.score = Decimal(str(score)).quantize(Decimal("0.1"))
     report.paragraphs_checked = len(paragraphs)
     report.peers_checked = peers_checked
+    report.candidates_aligned = candidates_aligned
     report.full_clean(exclude=["version", "requested_by"], validate_constraints=False)
     report.save()
     return report
@@ -275,14 +277,30 @@ def reading_corpus_for(*, reading_ids: list[int]) -> ReadingCorpus:
 # --- The peer index --------------------------------------------------------------------------
 
 
-def peer_index_entries(
+PeerRow = tuple[int, int, int, int]  # prompt, key, version, student
+
+
+def peer_index_rows(
     *, version_id: int, prompt_id: int, student_id: int, text: str
-) -> list[PeerIndexEntry]:
-    """The index rows of one handed-in essay (unsaved): one per band key of its windows."""
-    return [
-        PeerIndexEntry(prompt_id=prompt_id, key=key, version_id=version_id, student_id=student_id)
-        for key in stored_keys(words_of(text).words)
-    ]
+) -> list[PeerRow]:
+    """The peer index rows of one handed-in essay: one per band key of its windows."""
+    return [(prompt_id, key, version_id, student_id) for key in stored_keys(words_of(text).words)]
+
+
+def peer_index_write(*, rows: list[PeerRow]) -> None:
+    """Insert peer index rows (a hand-in's, or many essays' at once when rebuilding).
+
+    Rows go in with one prepared statement run for each (``executemany``): an index row is
+    four integers, and building a model instance for each of the hundreds of rows an essay
+    has would cost more than computing them.
+    """
+    if not rows:
+        return
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(c) for c in ("prompt_id", "key", "version_id", "student_id"))
+    sql = f"INSERT INTO {quote(PeerIndexEntry._meta.db_table)} ({columns}) VALUES (%s, %s, %s, %s)"  # noqa: S608 - names from the model, values bound
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, rows)
 
 
 @transaction.atomic
@@ -301,14 +319,14 @@ def peer_index_add(*, version: SubmissionVersion) -> int:
     prompt_id = submission.assignment.prompt_id
     if prompt_id is None or version.number != submission.current_version:
         return 0
-    entries = peer_index_entries(
+    rows = peer_index_rows(
         version_id=version.pk,
         prompt_id=prompt_id,
         student_id=submission.student_id,
         text=version.text,
     )
-    PeerIndexEntry.objects.bulk_create(entries, batch_size=2000)
-    return len(entries)
+    peer_index_write(rows=rows)
+    return len(rows)
 
 
 def peer_index_rebuild(*, batch: int = 500, out=None) -> int:
@@ -326,18 +344,18 @@ def peer_index_rebuild(*, batch: int = 500, out=None) -> int:
     indexed = 0
     with transaction.atomic():
         PeerIndexEntry.objects.all().delete()
-        pending: list[PeerIndexEntry] = []
+        pending: list[PeerRow] = []
         for version_id, prompt_id, student_id, text in latest.iterator(chunk_size=batch):
-            pending += peer_index_entries(
+            pending += peer_index_rows(
                 version_id=version_id, prompt_id=prompt_id, student_id=student_id, text=text
             )
             indexed += 1
-            if len(pending) >= 20 * batch:
-                PeerIndexEntry.objects.bulk_create(pending, batch_size=2000)
+            if indexed % batch == 0:
+                peer_index_write(rows=pending)
                 pending = []
                 if out is not None:
                     out(indexed)
-        PeerIndexEntry.objects.bulk_create(pending, batch_size=2000)
+        peer_index_write(rows=pending)
     return indexed
 
 
@@ -410,8 +428,8 @@ def originality_report_run(*, report_id: int) -> OriginalityReport | None:
             peer_texts=peers.texts,
             peers_checked=peers_checked,
             now=timezone.now(),
+            candidates_aligned=result.reading_candidates + result.peer_candidates,
         )
-        report.candidates_aligned = result.reading_candidates + result.peer_candidates
     except Exception as error:
         logger.exception("Originality report %s failed", report_id)
         originality_report_fail(
