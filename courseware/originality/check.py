@@ -63,9 +63,12 @@ MIN_COPY_WORDS = 8
 MIN_PEER_WORDS = 12
 PEER_CANDIDATES = 40  # essays aligned word by word per check, those sharing most windows
 MAX_INLINE_QUOTE_WORDS = 60  # longer, and a quotation mark was left unmatched
-EXACT_MIN = 0.97  # located words this similar are the same words (allows one slip of OCR)
+EXACT_MIN = 0.97  # and word for word: quoted parts found out of the source's order score less
 MISQUOTE_MIN = 0.6
 FOUND_ELSEWHERE_MIN = 0.9
+EXACT_GRAM = 4  # the aligner's seed: a copied stretch holds a run of this many identical words
+EXACT_GRAM_SHARED = 2  # distinct shared n-grams that make a paragraph a candidate
+EXACT_CANDIDATES = 20  # paragraphs found by exact n-grams, beyond those LSH found
 
 
 @dataclass(frozen=True)
@@ -128,7 +131,10 @@ class ReadingCorpus:
     """The paragraphs an essay is checked against, indexed for search.
 
     Built once per course (it pickles, so it can be cached) and reused for every essay.
+    ``FORMAT`` names what it holds: a cached index of another format is not used.
     """
+
+    FORMAT = 2
 
     def __init__(
         self, paragraphs: Iterable[SourceParagraph], settings: IndexSettings = READING_SETTINGS
@@ -138,6 +144,7 @@ class ReadingCorpus:
         self.by_anchor: dict[tuple[str, int], Hashable] = {}
         self.index = PassageIndex(settings)
         self.table = ShingleTable(settings.n)
+        self.grams = ShingleTable(EXACT_GRAM)
         for paragraph in paragraphs:
             words = words_of(paragraph.text, skip_citations=False)
             self.paragraphs[paragraph.key] = paragraph
@@ -146,6 +153,20 @@ class ReadingCorpus:
             if words.words:
                 self.index.add(paragraph.key, words.words)
                 self.table.add(paragraph.key, words.words)
+                self.grams.add(paragraph.key, words.words)
+
+    def candidates(self, words: list[str]) -> list[Hashable]:
+        """Paragraphs that may share a passage with ``words``: those with a similar window
+        (LSH), then those sharing exact word ``EXACT_GRAM``-grams, which a passage edited
+        every few words still keeps while its windows' similarity falls below what LSH finds
+        (the aligner needs a run of that many identical words anyway)."""
+        found = self.index.candidates(words)
+        seen = set(found)
+        for key in self.grams.sharing(words, at_least=EXACT_GRAM_SHARED, limit=EXACT_CANDIDATES):
+            if key not in seen:
+                found.append(key)
+                seen.add(key)
+        return found
 
 
 class PeerSource(Protocol):
@@ -351,7 +372,7 @@ class _Checker:
             located = locate(parts, self.readings.words[key].words)
             if located and (best_cited is None or located.similarity > best_cited[1].similarity):
                 best_cited = (key, located)
-        if best_cited and best_cited[1].similarity >= EXACT_MIN:
+        if best_cited and best_cited[1].exact and best_cited[1].similarity >= EXACT_MIN:
             key, located = best_cited
             self._add(
                 QUOTED_CITED,
@@ -404,7 +425,7 @@ class _Checker:
     def reading_alignments(self) -> list[tuple[Span, Hashable]]:
         """Stretches of the essay aligned with reading paragraphs, closest source first."""
         words = self.essay.words
-        candidates = self.readings.index.candidates(words)
+        candidates = self.readings.candidates(words)
         self.reading_candidates = len(candidates)
         self.progress(20)
         spans = []

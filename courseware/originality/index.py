@@ -231,3 +231,11 @@ class ShingleTable:
             hits.update(self.table.get(value, ()))
         needed = max(1, int(share * len(values)))
         return [key for key, count in hits.most_common(limit) if count >= needed]
+
+    def sharing(self, words: list[str], *, at_least: int, limit: int) -> list:
+        """Sources holding at least ``at_least`` of the distinct shingles of ``words``, those
+        holding most first."""
+        hits: Counter = Counter()
+        for value in set(shingles(words, self.n).tolist()):
+            hits.update(self.table.get(value, ()))
+        return [key for key, count in hits.most_common(limit) if count >= at_least]

@@ -162,11 +162,16 @@ _INLINE_QUOTES = re.compile(
 )
 
 
+# Where a quotation is cut into parts checked separately: an ellipsis (words left out) or the
+# writer's words in square brackets (words put in place of the source's).
+_PART_BREAK = re.compile(rf"{ELLIPSIS.pattern}|\s*{EDITORIAL.pattern}\s*")
+
+
 def _parts(text: str, start: int, end: int) -> tuple[tuple[int, int], ...]:
-    """The quoted stretch split at ellipses, with bracketed editorial words blanked."""
-    inner = EDITORIAL.sub(lambda m: " " * len(m.group(0)), text[start:end])
+    """The quoted stretch split at ellipses and at bracketed editorial words."""
+    inner = text[start:end]
     parts, cursor = [], 0
-    for match in ELLIPSIS.finditer(inner):
+    for match in _PART_BREAK.finditer(inner):
         if inner[cursor : match.start()].strip():
             parts.append((start + cursor, start + match.start()))
         cursor = match.end()

@@ -241,7 +241,10 @@ def _reading_corpus_key(reading_ids: list[int]) -> str:
     stamp = Paragraph.objects.filter(reading_id__in=reading_ids).aggregate(
         count=Count("pk"), changed=Max("reading__updated_at"), last=Max("pk")
     )
-    key_source = f"{sorted(reading_ids)}|{stamp['count']}|{stamp['changed']}|{stamp['last']}"
+    key_source = (
+        f"{ReadingCorpus.FORMAT}|{sorted(reading_ids)}|{stamp['count']}|{stamp['changed']}|"
+        f"{stamp['last']}"
+    )
     return "originality:readings:" + hashlib.sha256(key_source.encode()).hexdigest()[:32]
 
 
