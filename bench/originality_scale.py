@@ -91,6 +91,7 @@ def seed_prior(target: int, maker, log) -> None:
         Assignment,
         AssignmentKind,
         Classroom,
+        PeerIndexEntry,
         Submission,
         SubmissionStatus,
         SubmissionVersion,
@@ -101,6 +102,13 @@ def seed_prior(target: int, maker, log) -> None:
     have = User.objects.filter(username__startswith="bench-prior-").count()
     now = timezone.now()
     started = time.perf_counter()
+    # A bulk load goes faster without the lookup index, built once afterwards (in key order)
+    # instead of being updated at random places for every row.
+    (lookup,) = PeerIndexEntry._meta.indexes
+    bulk = target - have > 5000
+    if bulk:
+        with connection.schema_editor() as editor:
+            editor.remove_index(PeerIndexEntry, lookup)
     index_rows = 0
     number = Classroom.objects.filter(name__startswith="Bench class ").count()
     while have < target:
@@ -190,6 +198,10 @@ def seed_prior(target: int, maker, log) -> None:
                 f"  {have:,} prior essays, {index_rows:,} index rows added, "
                 f"{time.perf_counter() - started:.0f} s"
             )
+    if bulk:
+        log("  building the peer index's lookup index")
+        with connection.schema_editor() as editor:
+            editor.add_index(PeerIndexEntry, lookup)
     with connection.cursor() as cursor:
         # Fresh planner statistics (and, on PostgreSQL, the visibility map for index-only
         # scans), as autovacuum leaves a table after a bulk load.
@@ -365,6 +377,7 @@ def main() -> None:
             log(child.stderr)
             raise SystemExit(child.returncode)
         rows.append(json.loads(child.stdout.strip().splitlines()[-1]))
+        log(f"  measured: {rows[-1]}")
 
     print(f"\noriginality check of one hand-in, {vendor}")
     print(
