@@ -12,7 +12,7 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from django.db.models import Count, F, QuerySet
+from django.db.models import Count, Exists, F, OuterRef, QuerySet
 from django.http import Http404
 
 from courseware import permissions
@@ -22,6 +22,7 @@ from courseware.models import (
     OriginalityMatch,
     OriginalityReport,
     PeerIndexEntry,
+    ReportStatus,
     Submission,
     SubmissionVersion,
 )
@@ -106,6 +107,42 @@ def latest_reports_for(*, versions: list[SubmissionVersion]) -> dict[int, Origin
     ):
         latest.setdefault(report.version_id, report)
     return latest
+
+
+@dataclass
+class QueueOriginality:
+    """What the marking queue shows of a submission's latest version's latest report."""
+
+    status: str
+    status_label: str
+    score: object  # Decimal | None
+    peer_overlap: bool  # the report shows overlap with another student's essay
+
+
+def queue_originality(*, assignment: Assignment) -> dict[int, QueueOriginality]:
+    """Submission id → its current version's latest report, for every essay of the assignment,
+    in one query (the marking queue). Both essays of a copied pair show the peer overlap: the
+    later one when it is checked, the earlier one when the re-check that queues finishes."""
+    peer = OriginalityMatch.objects.filter(report=OuterRef("pk"), kind=MatchKind.PEER_OVERLAP)
+    reports = (
+        OriginalityReport.objects.filter(
+            version__submission__assignment=assignment,
+            version__number=F("version__submission__current_version"),
+        )
+        .annotate(submission_id=F("version__submission_id"), peer_overlap=Exists(peer))
+        .only("pk", "status", "score", "run", "version_id")
+        .order_by("version__submission_id", "-run")
+    )
+    found: dict[int, QueueOriginality] = {}
+    for report in reports:
+        if report.submission_id not in found:
+            found[report.submission_id] = QueueOriginality(
+                status=report.status,
+                status_label=str(ReportStatus(report.status).label),
+                score=report.score,
+                peer_overlap=report.peer_overlap,
+            )
+    return found
 
 
 @dataclass
