@@ -262,15 +262,30 @@ def _timed_task(report_id: int) -> dict:
     return {"cpu": cpu, "wall": wall, "status": report.status, "report": report}
 
 
-def measure(prior: int) -> dict:
-    """Run in a fresh process: warm up with one hand-in, then time one with a planted copy."""
+def _reset_peak_rss() -> None:
+    """Start the process's peak RSS (VmHWM) again from its current RSS (Linux 4.0+)."""
+    Path("/proc/self/clear_refs").write_text("5")
+
+
+def _peak_rss_since_reset_mb() -> float:
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return peak_rss_mb()
+
+
+def measure(prior: int, texts: dict) -> dict:
+    """Run in a fresh process: warm up with one hand-in, then time one with a planted copy.
+
+    The essays' own words come from the parent (``texts``), so this process holds what a
+    worker holds and nothing of the essay generator."""
     import numpy as np
 
     vendor = setup_django()
     from django.utils import timezone
-    from originality_index import EssayMaker, seed_paragraphs
 
     from courseware.models import Classroom, MatchKind, SubmissionVersion
+    from courseware.originality.check import check_essay
     from courseware.services import originality as services
 
     queued: list[int] = []
@@ -287,9 +302,8 @@ def measure(prior: int) -> dict:
             "join_code": "BQLIVEQQ",
         },
     )
-    maker = EssayMaker(seed_paragraphs(), SEED + prior)
     warm = _hand_in(
-        classroom=classroom, prompt=prompt, teacher=teacher, text=maker.essay(ESSAY_WORDS), tag="w"
+        classroom=classroom, prompt=prompt, teacher=teacher, text=texts["warm"], tag="w"
     )
     _timed_task(warm.pk)
 
@@ -299,11 +313,19 @@ def measure(prior: int) -> dict:
             submission__student__username__startswith="bench-prior-"
         ).values_list("pk", flat=True)
     )
-    source = SubmissionVersion.objects.get(pk=prior_ids[int(rng.integers(len(prior_ids)))])
-    source_words = source.text.split()
-    start = int(rng.integers(0, len(source_words) - PLANTED_WORDS))
-    copied = " ".join(source_words[start : start + PLANTED_WORDS])
-    paragraphs = maker.essay(440).split("\n\n")
+    # A stretch of the prior essay's own words: one that takes a passage of a reading is
+    # reported against the reading, not the essay.
+    readings = services.reading_corpus_for(
+        reading_ids=services.citable_reading_ids(assignment=warm.version.submission.assignment)
+    )
+    while True:
+        source = SubmissionVersion.objects.get(pk=prior_ids[int(rng.integers(len(prior_ids)))])
+        source_words = source.text.split()
+        start = int(rng.integers(0, len(source_words) - PLANTED_WORDS))
+        copied = " ".join(source_words[start : start + PLANTED_WORDS])
+        if not check_essay(copied, readings=readings).findings:
+            break
+    paragraphs = texts["base"].split("\n\n")
     paragraphs.insert(len(paragraphs) // 2, copied)
     queued.clear()
     report = _hand_in(
@@ -314,7 +336,9 @@ def measure(prior: int) -> dict:
         tag="t",
     )
     queued.clear()
+    _reset_peak_rss()
     timed = _timed_task(report.pk)
+    check_rss = _peak_rss_since_reset_mb()
     found = (
         timed["report"].matches.filter(kind=MatchKind.PEER_OVERLAP, peer_version=source).exists()
     )
@@ -333,7 +357,8 @@ def measure(prior: int) -> dict:
         "cpu": timed["cpu"],
         "wall": timed["wall"],
         "status": timed["status"],
-        "rss": peak_rss_mb(),
+        "rss": check_rss,
+        "process_rss": peak_rss_mb(),
         "candidates": timed["report"].candidates_aligned,
         "peers_checked": timed["report"].peers_checked,
         "found": found,
@@ -349,7 +374,16 @@ def main() -> None:
     args = parser.parse_args()
 
     if args.measure is not None:
-        print(json.dumps(measure(args.measure), default=str))
+        given = sys.stdin.read() if not sys.stdin.isatty() else ""
+        if given.strip():
+            texts = json.loads(given)
+        else:
+            from originality_index import EssayMaker, seed_paragraphs
+
+            maker = EssayMaker(seed_paragraphs(), SEED + args.measure)
+            texts = {"warm": maker.essay(ESSAY_WORDS), "base": maker.essay(440)}
+            del maker
+        print(json.dumps(measure(args.measure, texts), default=str))
         return
 
     vendor = setup_django()
@@ -366,8 +400,10 @@ def main() -> None:
         started = time.perf_counter()
         seed_prior(prior, maker, log)
         log(f"  seeded in {time.perf_counter() - started:.0f} s; measuring in a fresh process")
+        texts = {"warm": maker.essay(ESSAY_WORDS), "base": maker.essay(440)}
         child = subprocess.run(  # noqa: S603 - this script, with our own arguments
             [sys.executable, __file__, "--measure", str(prior)],
+            input=json.dumps(texts),
             env=os.environ.copy(),
             capture_output=True,
             text=True,
@@ -381,14 +417,16 @@ def main() -> None:
 
     print(f"\noriginality check of one hand-in, {vendor}")
     print(
-        "| prior essays | CPU s | wall s | peak RSS MB | candidates aligned | planted copy found "
+        "| prior essays | CPU s | wall s | peak RSS MB (during the check / whole worker) "
+        "| candidates aligned | planted copy found "
         "| first submitter re-check CPU s, overlap shown |"
     )
     print("|---|---|---|---|---|---|---|")
     base = rows[0]["cpu"] if rows else 1
     for row in rows:
         print(
-            f"| {row['prior']:,} | {row['cpu']:.3f} | {row['wall']:.3f} | {row['rss']:.0f} | "
+            f"| {row['prior']:,} | {row['cpu']:.3f} | {row['wall']:.3f} | "
+            f"{row['rss']:.0f} / {row['process_rss']:.0f} | "
             f"{row['candidates']} | {'yes' if row['found'] else 'NO'} | "
             f"{row['recheck_cpu']:.3f}, {'yes' if row['recheck_found'] else 'NO'} |"
         )
