@@ -6,13 +6,18 @@ latest run is the version's report. While it runs the worker moves it from queue
 (with ``progress`` in percent) to done or failed.
 """
 
+from datetime import timedelta
+
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from courseware.models.content import Paragraph
 from courseware.models.submissions import SubmissionVersion
+
+STALLED_AFTER = timedelta(minutes=15)
 
 
 class ReportStatus(models.TextChoices):
@@ -112,6 +117,15 @@ class OriginalityReport(models.Model):
     @property
     def is_finished(self) -> bool:
         return self.status in (ReportStatus.DONE, ReportStatus.FAILED)
+
+    @property
+    def is_stalled(self) -> bool:
+        """Queued or running for longer than any check takes: its worker was killed or the
+        broker lost the task. It is shown as failed, and a re-check replaces it."""
+        if self.is_finished:
+            return False
+        since = self.started_at or self.requested_at
+        return since is not None and timezone.now() - since > STALLED_AFTER
 
 
 class OriginalityMatch(models.Model):

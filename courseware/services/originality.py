@@ -76,7 +76,8 @@ def originality_report_request(
     """Queue a new run of the check on ``version`` and start it once this transaction commits.
 
     The new run keeps whether the previous run was shown to the student. A run already queued
-    or running is returned instead of queueing another (a double-clicked re-check).
+    or running is returned instead of queueing another (a double-clicked re-check), unless it
+    has stalled (``OriginalityReport.is_stalled``): that one is marked failed and replaced.
     """
     now = now or timezone.now()
     latest = (
@@ -86,7 +87,13 @@ def originality_report_request(
         .first()
     )
     if latest is not None and not latest.is_finished:
-        return latest
+        if not latest.is_stalled:
+            return latest
+        # Its worker was killed (or the broker lost it): record that, and run again.
+        latest.status = ReportStatus.FAILED
+        latest.error = "The check stopped before it finished."
+        latest.finished_at = now
+        latest.save(update_fields=["status", "error", "finished_at"])
     report = OriginalityReport(
         version=version,
         run=(latest.run + 1) if latest else 1,

@@ -215,3 +215,27 @@ def test_a_failed_check_is_shown_failed_keeps_no_matches_and_a_recheck_runs_agai
     originality_report_run(report_id=again.pk)
     again.refresh_from_db()
     assert again.status == ReportStatus.DONE
+
+
+def test_a_check_whose_worker_died_shows_failed_and_a_recheck_replaces_it(
+    client, school, prompt_pair
+):
+    from datetime import timedelta
+
+    assignment, _other = prompt_pair
+    submission = submitted_submission(assignment, school.student, text=SHARED)
+    version = _version(submission)
+    report = latest_report(version=version)
+    services.originality_report_start(
+        report_id=report.pk, now=timezone.now() - timedelta(hours=1)
+    )  # started an hour ago, and its worker was killed
+    client.force_login(school.teacher)
+    url = reverse("courseware:originality-report", args=[submission.pk, version.number])
+    assert "could not be completed" in client.get(url).content.decode()
+
+    again = services.originality_report_request(version=version, by=school.teacher)
+    report.refresh_from_db()
+    assert report.status == ReportStatus.FAILED and again.run == report.run + 1
+    originality_report_run(report_id=again.pk)
+    again.refresh_from_db()
+    assert again.status == ReportStatus.DONE
