@@ -300,17 +300,24 @@ def peer_index_rows(
 def peer_index_write(*, rows: list[PeerRow]) -> None:
     """Insert peer index rows (a hand-in's, or many essays' at once when rebuilding).
 
-    Rows go in with one prepared statement run for each (``executemany``): an index row is
-    four integers, and building a model instance for each of the hundreds of rows an essay
-    has would cost more than computing them.
+    Rows go in with ``COPY`` on PostgreSQL and one prepared statement run for each
+    (``executemany``) elsewhere: an index row is four integers, and building a model instance
+    for each of the hundreds of rows an essay has would cost more than computing them.
     """
     if not rows:
         return
     quote = connection.ops.quote_name
+    table = quote(PeerIndexEntry._meta.db_table)
     columns = ", ".join(quote(c) for c in ("prompt_id", "key", "version_id", "student_id"))
-    sql = f"INSERT INTO {quote(PeerIndexEntry._meta.db_table)} ({columns}) VALUES (%s, %s, %s, %s)"  # noqa: S608 - names from the model, values bound
     with connection.cursor() as cursor:
-        cursor.executemany(sql, rows)
+        if connection.vendor == "postgresql":
+            # COPY: one stream instead of a round trip per row (psycopg 3).
+            with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+        else:
+            sql = f"INSERT INTO {table} ({columns}) VALUES (%s, %s, %s, %s)"  # noqa: S608 - names from the model, values bound
+            cursor.executemany(sql, rows)
 
 
 @transaction.atomic
