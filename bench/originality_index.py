@@ -12,10 +12,10 @@ passages of 30–60 words taken from a reading paragraph, as students quote and 
 builds the peer index in memory with the band keys the database holds (``PeerCorpus``,
 ``PEER_SETTINGS``: windows of word 3-grams, MinHash, LSH band keys) and prints build time, keys
 indexed and the process's memory growth. It then checks ``--queries`` new essays, each carrying
-a 60-word stretch copied from a random indexed essay (a third of them lightly edited), the way
-a report does: LSH candidates, then alignment with each candidate. It prints lookup time per essay (median,
-95th percentile, maximum; the goal is under 0.5 s) and how often the copied-from essay was
-reported.
+a 60-word stretch copied from a random indexed essay (a third of them lightly edited), the way a
+report does: LSH candidates, then alignment with each candidate. It prints lookup time per essay
+(median, 95th percentile, maximum; the goal is under 0.5 s) and how often the copied-from essay
+was reported.
 
 It also times the reading index of the demo course: building it against loading it from a
 pickle, which is what the cache holds.
