@@ -239,3 +239,31 @@ def test_a_check_whose_worker_died_shows_failed_and_a_recheck_replaces_it(
     originality_report_run(report_id=again.pk)
     again.refresh_from_db()
     assert again.status == ReportStatus.DONE
+
+
+def test_the_reading_index_is_loaded_once_per_process_and_rebuilt_after_a_reimport(
+    school, monkeypatch
+):
+    from courseware.services.content import reading_import
+    from tests.factories import course_reading
+
+    reading = course_reading(school.classroom.course, slug="index-notes")
+    loads = []
+    real_get = services.cache.get
+    monkeypatch.setattr(services.cache, "get", lambda key: loads.append(key) or real_get(key))
+    first = services.reading_corpus_for(reading_ids=[reading.pk])
+    assert services.reading_corpus_for(reading_ids=[reading.pk]) is first
+    assert len(loads) == 1  # the second check used this process's copy
+
+    reading_import(
+        text="A new first paragraph about the Troika and the congress of 1925.\n\n"
+        + "\n\n".join(p.text for p in reading.paragraphs.order_by("number")),
+        slug=reading.slug,
+        title=reading.title,
+        author=reading.author,
+        kind=reading.kind,
+        citation=reading.citation,
+    )
+    fresh = services.reading_corpus_for(reading_ids=[reading.pk])
+    assert fresh is not first
+    assert any("congress of 1925" in p.text for p in fresh.paragraphs.values())
