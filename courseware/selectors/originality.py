@@ -54,6 +54,19 @@ def peer_versions(*, version: SubmissionVersion) -> QuerySet[SubmissionVersion]:
     )
 
 
+def peer_count(*, version: SubmissionVersion) -> int:
+    """How many essays ``peer_versions`` holds, counted on the submissions (each handed-in one
+    has one latest version) without joining every version."""
+    submission = version.submission
+    return (
+        Submission.objects.filter(
+            assignment__prompt_id=submission.assignment.prompt_id, current_version__gte=1
+        )
+        .exclude(student_id=submission.student_id)
+        .count()
+    )
+
+
 PEER_HITS_LIMIT = 200  # essays sharing most keys; the checker aligns the first few of them
 
 

@@ -49,7 +49,7 @@ from courseware.originality.text import Words, words_of
 from courseware.selectors.originality import (
     citable_reading_ids,
     peer_candidate_hits,
-    peer_versions,
+    peer_count,
     reports_missing_overlap_with,
 )
 
@@ -423,7 +423,7 @@ def originality_report_run(*, report_id: int) -> OriginalityReport | None:
         readings = reading_corpus_for(reading_ids=citable_reading_ids(assignment=assignment))
         originality_report_progress(report=report, percent=15)
         peers = StoredPeers(version=version, prompt_id=assignment.prompt_id)
-        peers_checked = peer_versions(version=version).count()
+        peers_checked = peer_count(version=version)
         originality_report_progress(report=report, percent=25)
 
         last = {"percent": 25}
