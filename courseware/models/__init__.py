@@ -39,6 +39,7 @@ from courseware.models.originality import (
     MatchKind,
     OriginalityMatch,
     OriginalityReport,
+    PeerIndexEntry,
     ReportStatus,
 )
 from courseware.models.submissions import Submission, SubmissionStatus, SubmissionVersion
@@ -81,6 +82,7 @@ __all__ = [
     "MembershipRole",
     "OriginalityMatch",
     "OriginalityReport",
+    "PeerIndexEntry",
     "Paragraph",
     "ParagraphKind",
     "Person",

@@ -6,13 +6,18 @@ latest run is the version's report. While it runs the worker moves it from queue
 (with ``progress`` in percent) to done or failed.
 """
 
+from datetime import timedelta
+
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from courseware.models.content import Paragraph
 from courseware.models.submissions import SubmissionVersion
+
+STALLED_AFTER = timedelta(minutes=15)
 
 
 class ReportStatus(models.TextChoices):
@@ -56,6 +61,11 @@ class OriginalityReport(models.Model):
     flagged_words = models.PositiveIntegerField(_("words in flagged matches"), default=0)
     paragraphs_checked = models.PositiveIntegerField(_("reading paragraphs checked"), default=0)
     peers_checked = models.PositiveIntegerField(_("other essays checked"), default=0)
+    candidates_aligned = models.PositiveIntegerField(
+        _("candidates aligned"),
+        default=0,
+        help_text=_("Reading paragraphs and other essays compared word by word."),
+    )
     visible_to_student = models.BooleanField(_("shown to the student"), default=False)
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -107,6 +117,15 @@ class OriginalityReport(models.Model):
     @property
     def is_finished(self) -> bool:
         return self.status in (ReportStatus.DONE, ReportStatus.FAILED)
+
+    @property
+    def is_stalled(self) -> bool:
+        """Queued or running for longer than any check takes: its worker was killed or the
+        broker lost the task. It is shown as failed, and a re-check replaces it."""
+        if self.is_finished:
+            return False
+        since = self.started_at or self.requested_at
+        return since is not None and timezone.now() - since > STALLED_AFTER
 
 
 class OriginalityMatch(models.Model):
@@ -179,3 +198,50 @@ class OriginalityMatch(models.Model):
     @property
     def is_scored(self) -> bool:
         return self.kind in (MatchKind.UNATTRIBUTED, MatchKind.PEER_OVERLAP, MatchKind.MISQUOTED)
+
+
+class PeerIndexEntry(models.Model):
+    """One LSH band key of a handed-in essay: the peer index a check looks candidates up in.
+
+    Written once when a version is handed in (``services.originality.peer_index_add``): every
+    band key of the essay's windows (``courseware.originality.check.stored_keys``) under the
+    essay's prompt, the scope a report promises ("other students' essays on this question", in
+    any class and year that sets the prompt). Only each submission's latest version is indexed:
+    handing in again replaces the rows of the version before. ``student`` is kept on the row so
+    that a check leaves out the writer's own essays without a join. Rows hold no text.
+    """
+
+    prompt = models.ForeignKey(
+        "courseware.EssayPrompt",
+        on_delete=models.CASCADE,
+        related_name="+",
+        db_index=False,  # the (prompt, key, …) index serves every lookup by prompt
+        verbose_name=_("essay prompt"),
+    )
+    key = models.BigIntegerField(_("band key"))
+    version = models.ForeignKey(
+        SubmissionVersion,
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("version"),
+    )
+    student = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="+",
+        db_index=False,
+        verbose_name=_("student"),
+    )
+
+    class Meta:
+        verbose_name = _("peer index entry")
+        verbose_name_plural = _("peer index entries")
+        indexes = [
+            # Covers the lookup (prompt, key → version, student) so it reads only the index.
+            models.Index(
+                fields=["prompt", "key", "version", "student"], name="courseware_peerindex_key"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.version_id}: {self.key}"

@@ -147,12 +147,27 @@ def _locate_part(part: list[str], source: list[str], *, from_word: int) -> Locat
         return None
     first = max(0, _word_at(offsets, found.dest_start))
     last = _word_at(offsets, max(found.dest_start, found.dest_end - 1)) + 1
-    # partial_ratio aligns characters; widen to whole words and let the word alignment decide.
-    first, last = max(0, first - 1), min(len(source), last + 1)
+    # partial_ratio aligns characters over a stretch as long as the quotation, which is too
+    # short when the quotation left words out (and shifted when it added some): widen it by
+    # the quotation's own length and let the word alignment find where the words are.
+    margin = max(3, len(part))
+    first, last = max(0, first - margin), min(len(source), last + margin)
     window = source[first:last]
     blocks = _blocks(part, window)
     if not blocks:
         return None
+    # The widened stretch may line up a stray common word far from the quotation: keep the run
+    # of blocks (gaps of at most MAX_GAP words) holding most of the quoted words.
+    chain = max(_chain(blocks), key=lambda c: sum(size for _a, _b, size in c))
+    # Align again on that run and only as many words either side as the quotation has left
+    # over: of two equally long alignments, the first might pair a last word with the same
+    # word further on.
+    a_first, b_first = chain[0][0], chain[0][1]
+    a_last, b_last = chain[-1][0] + chain[-1][2], chain[-1][1] + chain[-1][2]
+    low = max(0, b_first - a_first - 1)
+    high = min(len(window), b_last + (len(part) - a_last) + 1)
+    first, window = first + low, window[low:high]
+    blocks = _close_edges(_blocks(part, window), part, window)
     b_first = blocks[0][1]
     b_last = blocks[-1][1] + blocks[-1][2]
     window = window[b_first:b_last]
@@ -169,6 +184,27 @@ def _locate_part(part: list[str], source: list[str], *, from_word: int) -> Locat
         similarity=similarity,
         differences=tuple(_merge(differences)),
     )
+
+
+def _close_edges(blocks: list[tuple[int, int, int]], part: list, window: list) -> list:
+    """Move a quotation's first (and last) matched words as close to the rest as the source
+    has them: "of was put" quoted from "of the conquest of power was put" may match its "of"
+    with the first one, an alignment as long as with the second but the wrong place."""
+    if len(blocks) < 2:
+        return blocks
+    (a, b, size), (_na, nb, _nsize) = blocks[0], blocks[1]
+    words = part[a : a + size]
+    for at in range(nb - size, b, -1):
+        if window[at : at + size] == words:
+            blocks = [(a, at, size), *blocks[1:]]
+            break
+    (_pa, pb, psize), (la, lb, lsize) = blocks[-2], blocks[-1]
+    words = part[la : la + lsize]
+    for at in range(pb + psize, lb):
+        if window[at : at + lsize] == words:
+            blocks = [*blocks[:-1], (la, at, lsize)]
+            break
+    return blocks
 
 
 def _merge(differences: list[Difference]) -> list[Difference]:

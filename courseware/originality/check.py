@@ -34,9 +34,10 @@ The score is the share of the essay's words that lie in ``unattributed``, ``peer
 
 from __future__ import annotations
 
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass, field
+from typing import Protocol
 
 from courseware.originality.align import Located, Span, aligned_spans, locate
 from courseware.originality.index import (
@@ -45,6 +46,7 @@ from courseware.originality.index import (
     IndexSettings,
     PassageIndex,
     ShingleTable,
+    window_band_keys,
 )
 from courseware.originality.text import Quotation, Words, quotations_in, words_of
 
@@ -61,9 +63,12 @@ MIN_COPY_WORDS = 8
 MIN_PEER_WORDS = 12
 PEER_CANDIDATES = 40  # essays aligned word by word per check, those sharing most windows
 MAX_INLINE_QUOTE_WORDS = 60  # longer, and a quotation mark was left unmatched
-EXACT_MIN = 0.97  # located words this similar are the same words (allows one slip of OCR)
+EXACT_MIN = 0.97  # and word for word: quoted parts found out of the source's order score less
 MISQUOTE_MIN = 0.6
 FOUND_ELSEWHERE_MIN = 0.9
+EXACT_GRAM = 4  # the aligner's seed: a copied stretch holds a run of this many identical words
+EXACT_GRAM_SHARED = 2  # distinct shared n-grams that make a paragraph a candidate
+EXACT_CANDIDATES = 20  # paragraphs found by exact n-grams, beyond those LSH found
 
 
 @dataclass(frozen=True)
@@ -107,6 +112,8 @@ class Finding:
 class Result:
     findings: list[Finding]
     total_words: int
+    reading_candidates: int = 0  # reading paragraphs aligned word by word
+    peer_candidates: int = 0  # other essays aligned word by word
 
     @property
     def flagged_words(self) -> int:
@@ -124,7 +131,10 @@ class ReadingCorpus:
     """The paragraphs an essay is checked against, indexed for search.
 
     Built once per course (it pickles, so it can be cached) and reused for every essay.
+    ``FORMAT`` names what it holds: a cached index of another format is not used.
     """
+
+    FORMAT = 2
 
     def __init__(
         self, paragraphs: Iterable[SourceParagraph], settings: IndexSettings = READING_SETTINGS
@@ -134,6 +144,7 @@ class ReadingCorpus:
         self.by_anchor: dict[tuple[str, int], Hashable] = {}
         self.index = PassageIndex(settings)
         self.table = ShingleTable(settings.n)
+        self.grams = ShingleTable(EXACT_GRAM)
         for paragraph in paragraphs:
             words = words_of(paragraph.text, skip_citations=False)
             self.paragraphs[paragraph.key] = paragraph
@@ -142,27 +153,68 @@ class ReadingCorpus:
             if words.words:
                 self.index.add(paragraph.key, words.words)
                 self.table.add(paragraph.key, words.words)
+                self.grams.add(paragraph.key, words.words)
+
+    def candidates(self, words: list[str]) -> list[Hashable]:
+        """Paragraphs that may share a passage with ``words``: those with a similar window
+        (LSH), then those sharing exact word ``EXACT_GRAM``-grams, which a passage edited
+        every few words still keeps while its windows' similarity falls below what LSH finds
+        (the aligner needs a run of that many identical words anyway)."""
+        found = self.index.candidates(words)
+        seen = set(found)
+        for key in self.grams.sharing(words, at_least=EXACT_GRAM_SHARED, limit=EXACT_CANDIDATES):
+            if key not in seen:
+                found.append(key)
+                seen.add(key)
+        return found
+
+
+class PeerSource(Protocol):
+    """Where the other students' essays are looked up: in memory (``PeerCorpus``) or in the
+    database's peer index (``courseware.services.originality.StoredPeers``)."""
+
+    def hits(self, keys: list[int]) -> Counter:
+        """How many of these LSH band keys each essay shares."""
+
+    def words(self, keys: list[Hashable]) -> dict[Hashable, Words]:
+        """The words of these essays (the candidates the aligner compares)."""
+
+
+def query_keys(words: list[str], settings: IndexSettings = PEER_SETTINGS) -> list[int]:
+    """The band keys a stretch of an essay looks up: its windows every ``query_step`` words."""
+    return window_band_keys(words, settings, step=settings.query_step)
+
+
+def stored_keys(words: list[str], settings: IndexSettings = PEER_SETTINGS) -> list[int]:
+    """The band keys an essay is stored under: its windows every ``step`` words."""
+    return window_band_keys(words, settings, step=settings.step)
 
 
 class PeerCorpus:
-    """Other students' essays, indexed for search.
+    """Other students' essays indexed in memory, the same way the database's peer index holds
+    them (``stored_keys``): for the benchmarks, the labelled evaluation and tests.
 
-    Only the texts and the index are kept: an essay's words (with their offsets) are worked out
-    again when it is a candidate, which is a few essays per check, so that an index of many
-    thousands of essays does not hold every essay twice.
+    Only the texts and the keys are kept: an essay's words (with their offsets) are worked out
+    again when it is a candidate, which is a few essays per check.
     """
 
     def __init__(self, essays: Iterable[PeerEssay], settings: IndexSettings = PEER_SETTINGS):
+        self.settings = settings
         self.essays: dict[Hashable, PeerEssay] = {}
-        self.index = PassageIndex(settings)
+        self.table: dict[int, list[Hashable]] = defaultdict(list)
         for essay in essays:
             self.essays[essay.key] = essay
-            words = words_of(essay.text).words
-            if words:
-                self.index.add(essay.key, words)
+            for key in stored_keys(words_of(essay.text).words, settings):
+                self.table[key].append(essay.key)
 
-    def words(self, key: Hashable) -> Words:
-        return words_of(self.essays[key].text)
+    def hits(self, keys: list[int]) -> Counter:
+        hits: Counter = Counter()
+        for key in keys:
+            hits.update(self.table.get(key, ()))
+        return hits
+
+    def words(self, keys: list[Hashable]) -> dict[Hashable, Words]:
+        return {key: words_of(self.essays[key].text) for key in keys if key in self.essays}
 
 
 @dataclass
@@ -224,7 +276,7 @@ class _Checker:
         self,
         text: str,
         readings: ReadingCorpus,
-        peers: PeerCorpus | None,
+        peers: PeerSource | None,
         progress: Callable[[int], None],
     ):
         self.text = text
@@ -234,6 +286,8 @@ class _Checker:
         self.essay = words_of(text)
         self.coverage = _Coverage(len(self.essay))
         self.findings: list[Finding] = []
+        self.reading_candidates = 0
+        self.peer_candidates = 0
 
     # --- helpers ---------------------------------------------------------------------------
 
@@ -318,7 +372,7 @@ class _Checker:
             located = locate(parts, self.readings.words[key].words)
             if located and (best_cited is None or located.similarity > best_cited[1].similarity):
                 best_cited = (key, located)
-        if best_cited and best_cited[1].similarity >= EXACT_MIN:
+        if best_cited and best_cited[1].exact and best_cited[1].similarity >= EXACT_MIN:
             key, located = best_cited
             self._add(
                 QUOTED_CITED,
@@ -371,7 +425,8 @@ class _Checker:
     def reading_alignments(self) -> list[tuple[Span, Hashable]]:
         """Stretches of the essay aligned with reading paragraphs, closest source first."""
         words = self.essay.words
-        candidates = self.readings.index.candidates(words)
+        candidates = self.readings.candidates(words)
+        self.reading_candidates = len(candidates)
         self.progress(20)
         spans = []
         for key in candidates:
@@ -427,14 +482,18 @@ class _Checker:
         words = self.essay.words
         # Only what the readings and quotations do not explain is looked up: essays sharing a
         # passage of a reading would otherwise crowd out the essay a stretch was copied from.
-        hits: Counter = Counter()
+        keys: set[int] = set()
         for first, last in self.coverage.free_runs(0, len(words)):
             if last - first >= MIN_PEER_WORDS:
-                hits.update(self.peers.index.hits(words[first:last]))
+                keys.update(query_keys(words[first:last]))
+        hits = self.peers.hits(sorted(keys)) if keys else Counter()
+        chosen = [key for key, _count in hits.most_common(PEER_CANDIDATES)]
+        self.peer_candidates = len(chosen)
+        peer_words = self.peers.words(chosen)
         spans = []
-        peer_words = {}
-        for key, _count in hits.most_common(PEER_CANDIDATES):
-            peer_words[key] = self.peers.words(key)
+        for key in chosen:
+            if key not in peer_words:
+                continue  # withdrawn from the index since the lookup
             for span in aligned_spans(words, peer_words[key].words, min_matched=8):
                 spans.append((span, key))
         spans.sort(key=lambda item: (-item[0].matched, -item[0].similarity))
@@ -469,7 +528,12 @@ class _Checker:
         self.progress(70)
         self.peer_overlaps()
         self.progress(95)
-        return Result(findings=self._merged(), total_words=len(self.essay))
+        return Result(
+            findings=self._merged(),
+            total_words=len(self.essay),
+            reading_candidates=self.reading_candidates,
+            peer_candidates=self.peer_candidates,
+        )
 
     def _merged(self) -> list[Finding]:
         """Join copies of one source that only a classified quotation split: one passage
@@ -509,7 +573,7 @@ def check_essay(
     text: str,
     *,
     readings: ReadingCorpus,
-    peers: PeerCorpus | None = None,
+    peers: PeerSource | None = None,
     progress: Callable[[int], None] | None = None,
 ) -> Result:
     """Every classified match of ``text`` against the readings and the peers' essays."""

@@ -168,6 +168,48 @@ def _band_key(band: bytes) -> int:
     return zlib.crc32(band)
 
 
+BAND_SHIFT = 32
+
+
+def window_band_keys(words: list[str], settings: IndexSettings, *, step: int) -> list[int]:
+    """The distinct band keys of all the windows of ``words``, sorted."""
+    keys: set[int] = set()
+    for window in window_band_key_sets(words, settings, step=step):
+        keys |= window
+    return sorted(keys)
+
+
+def window_band_key_sets(
+    words: list[str], settings: IndexSettings, *, step: int
+) -> list[frozenset[int]]:
+    """The LSH band keys of each window of ``words``: one integer per band of each window,
+    ``band << 32 | crc32(the band's MinHash values)``.
+
+    Two windows share a key exactly when they agree on all ``rows`` values of one band, which is
+    when an LSH index makes them candidates. One integer holds both the band's number and its
+    hash, so a database index on (scope, key) finds the sources of a key with one lookup; keys
+    fit a signed 64-bit column.
+    """
+    hashes = shingles(words, settings.n)
+    if hashes.size == 0:
+        return []
+    a, b = _Permutations.get(settings.num_perm)
+    with np.errstate(over="ignore"):
+        permuted = _fmix(hashes, 32)[:, None] * a + b
+    span = max(1, settings.window - settings.n + 1)
+    rows = settings.rows
+    result = []
+    for start in window_starts(len(hashes), span, step):
+        window = np.ascontiguousarray(permuted[start : start + span].min(axis=0).astype("<u4"))
+        result.append(
+            frozenset(
+                (band << BAND_SHIFT) | zlib.crc32(window[band * rows : (band + 1) * rows].tobytes())
+                for band in range(settings.bands)
+            )
+        )
+    return result
+
+
 class ShingleTable:
     """Exactly which sources hold each shingle: where a short quotation comes from."""
 
@@ -189,3 +231,11 @@ class ShingleTable:
             hits.update(self.table.get(value, ()))
         needed = max(1, int(share * len(values)))
         return [key for key, count in hits.most_common(limit) if count >= needed]
+
+    def sharing(self, words: list[str], *, at_least: int, limit: int) -> list:
+        """Sources holding at least ``at_least`` of the distinct shingles of ``words``, those
+        holding most first."""
+        hits: Counter = Counter()
+        for value in set(shingles(words, self.n).tolist()):
+            hits.update(self.table.get(value, ()))
+        return [key for key, count in hits.most_common(limit) if count >= at_least]

@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 # A word: letters or digits, with apostrophes allowed inside it (don't, Russia’s).
 WORD = re.compile(r"[^\W_]+(?:['’‘ʼ][^\W_]+)*")
@@ -32,8 +33,10 @@ EDITORIAL = re.compile(r"\[[^\[\]]*\]")
 SENTENCE_END = re.compile(r"[.!?](?:\s|$)")
 
 
+@lru_cache(maxsize=65536)
 def normalise_word(word: str) -> str:
-    """The form a word is compared in: NFKC, case folded, without apostrophes."""
+    """The form a word is compared in: NFKC, case folded, without apostrophes (remembered:
+    an essay's words are mostly the same few thousand)."""
     return APOSTROPHES.sub("", unicodedata.normalize("NFKC", word).casefold())
 
 
@@ -159,11 +162,16 @@ _INLINE_QUOTES = re.compile(
 )
 
 
+# Where a quotation is cut into parts checked separately: an ellipsis (words left out) or the
+# writer's words in square brackets (words put in place of the source's).
+_PART_BREAK = re.compile(rf"{ELLIPSIS.pattern}|\s*{EDITORIAL.pattern}\s*")
+
+
 def _parts(text: str, start: int, end: int) -> tuple[tuple[int, int], ...]:
-    """The quoted stretch split at ellipses, with bracketed editorial words blanked."""
-    inner = EDITORIAL.sub(lambda m: " " * len(m.group(0)), text[start:end])
+    """The quoted stretch split at ellipses and at bracketed editorial words."""
+    inner = text[start:end]
     parts, cursor = [], 0
-    for match in ELLIPSIS.finditer(inner):
+    for match in _PART_BREAK.finditer(inner):
         if inner[cursor : match.start()].strip():
             parts.append((start + cursor, start + match.start()))
         cursor = match.end()

@@ -51,6 +51,7 @@ from courseware.models import (
     SubmissionVersion,
 )
 from courseware.rendering import RenderedEssay, render_essay
+from courseware.selectors.originality import QueueOriginality, queue_originality
 from courseware.selectors.submissions import citable_readings
 from courseware.timing import Deadline, deadline_for, late_penalty_percent
 
@@ -311,6 +312,7 @@ class QueueRow:
     minutes_late: int = 0
     resubmitted: bool = False
     url: str = ""
+    originality: QueueOriginality | None = None
 
     @property
     def in_progress(self) -> bool:
@@ -376,8 +378,8 @@ def marking_queue(
     *, assignment: Assignment, now: datetime, show: str = "", sort: str = "name"
 ) -> MarkingQueue:
     """Every student of the class (and anyone else with an essay for it) with where their essay
-    stands, late flags and extensions, filtered by ``show`` and sorted by ``sort``; five queries
-    whatever the class size."""
+    stands, late flags, extensions and the originality check (peer overlap flagged), filtered by
+    ``show`` and sorted by ``sort``; six queries whatever the class size."""
     reveal = assignment_reveal(assignment=assignment)
     hidden = names_hidden(assignment, reveal)
     submissions = {
@@ -398,6 +400,7 @@ def marking_queue(
         ).only("pk", "username", "display_name", "first_name", "last_name")
     }
     extensions = {e.student_id: e for e in Extension.objects.filter(assignment=assignment)}
+    originality = queue_originality(assignment=assignment)
     if hidden:
         labels = pseudonyms_for(assignment_id=assignment.pk, student_ids=students)
     else:
@@ -429,6 +432,7 @@ def marking_queue(
                 state=state,
                 minutes_late=minutes_late,
                 resubmitted=outdated,
+                originality=originality.get(submission.pk) if submission is not None else None,
             )
         )
     counts = Counter(row.state.value for row in rows)

@@ -8,20 +8,24 @@ number of matches, readings or peers.
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from django.db.models import Exists, F, OuterRef, QuerySet
+from django.db.models import Count, Exists, F, OuterRef, QuerySet
 from django.http import Http404
 
 from accounts.permissions import is_school_admin
 from courseware import permissions
 from courseware.models import (
     Assignment,
+    MatchKind,
     Membership,
     MembershipRole,
     OriginalityMatch,
     OriginalityReport,
+    PeerIndexEntry,
+    ReportStatus,
     Submission,
     SubmissionVersion,
 )
@@ -53,6 +57,59 @@ def peer_versions(*, version: SubmissionVersion) -> QuerySet[SubmissionVersion]:
     )
 
 
+def peer_count(*, version: SubmissionVersion) -> int:
+    """How many essays ``peer_versions`` holds, counted on the submissions (each handed-in one
+    has one latest version) without joining every version."""
+    submission = version.submission
+    return (
+        Submission.objects.filter(
+            assignment__prompt_id=submission.assignment.prompt_id, current_version__gte=1
+        )
+        .exclude(student_id=submission.student_id)
+        .count()
+    )
+
+
+PEER_HITS_LIMIT = 200  # essays sharing most keys; the checker aligns the first few of them
+
+
+def peer_candidate_hits(*, prompt_id: int, student_id: int, keys: list[int]) -> Counter:
+    """Version id → how many of these band keys it shares, for the other students' latest
+    essays on the prompt (``PeerIndexEntry``), most first: one query on the (prompt, key)
+    index, whatever the number of essays indexed."""
+    rows = (
+        PeerIndexEntry.objects.filter(prompt_id=prompt_id, key__in=keys)
+        .exclude(student_id=student_id)
+        .values("version_id")
+        .annotate(shared=Count("version_id"))
+        .order_by("-shared", "version_id")[:PEER_HITS_LIMIT]
+    )
+    return Counter({row["version_id"]: row["shared"] for row in rows})
+
+
+def reports_missing_overlap_with(
+    *, version: SubmissionVersion, peer_version_ids: set[int]
+) -> list[SubmissionVersion]:
+    """Those of these versions still current whose latest report does not show an overlap with
+    ``version`` (they were checked before it was handed in, or not at all)."""
+    candidates = list(
+        SubmissionVersion.objects.filter(
+            pk__in=peer_version_ids, number=F("submission__current_version")
+        )
+        .defer("text")
+        .order_by("pk")
+    )
+    latest = latest_reports_for(versions=candidates)
+    showing = set(
+        OriginalityMatch.objects.filter(
+            report__in=[r.pk for r in latest.values()],
+            kind=MatchKind.PEER_OVERLAP,
+            peer_version=version,
+        ).values_list("report__version_id", flat=True)
+    )
+    return [v for v in candidates if v.pk not in showing]
+
+
 def latest_report(*, version: SubmissionVersion) -> OriginalityReport | None:
     """The version's latest run, if it has been checked."""
     return version.originality_reports.order_by("-run").first()
@@ -66,6 +123,42 @@ def latest_reports_for(*, versions: list[SubmissionVersion]) -> dict[int, Origin
     ):
         latest.setdefault(report.version_id, report)
     return latest
+
+
+@dataclass
+class QueueOriginality:
+    """What the marking queue shows of a submission's latest version's latest report."""
+
+    status: str
+    status_label: str
+    score: object  # Decimal | None
+    peer_overlap: bool  # the report shows overlap with another student's essay
+
+
+def queue_originality(*, assignment: Assignment) -> dict[int, QueueOriginality]:
+    """Submission id → its current version's latest report, for every essay of the assignment,
+    in one query (the marking queue). Both essays of a copied pair show the peer overlap: the
+    later one when it is checked, the earlier one when the re-check that queues finishes."""
+    peer = OriginalityMatch.objects.filter(report=OuterRef("pk"), kind=MatchKind.PEER_OVERLAP)
+    reports = (
+        OriginalityReport.objects.filter(
+            version__submission__assignment=assignment,
+            version__number=F("version__submission__current_version"),
+        )
+        .annotate(submission_id=F("version__submission_id"), peer_overlap=Exists(peer))
+        .only("pk", "status", "score", "run", "version_id")
+        .order_by("version__submission_id", "-run")
+    )
+    found: dict[int, QueueOriginality] = {}
+    for report in reports:
+        if report.submission_id not in found:
+            found[report.submission_id] = QueueOriginality(
+                status=report.status,
+                status_label=str(ReportStatus(report.status).label),
+                score=report.score,
+                peer_overlap=report.peer_overlap,
+            )
+    return found
 
 
 @dataclass

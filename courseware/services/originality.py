@@ -16,14 +16,15 @@ from __future__ import annotations
 
 import hashlib
 import logging
+from collections import Counter, OrderedDict
 from datetime import datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
-from django.db import transaction
-from django.db.models import Count, Max
+from django.db import connection, transaction
+from django.db.models import Count, F, Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -32,18 +33,25 @@ from courseware.models import (
     OriginalityMatch,
     OriginalityReport,
     Paragraph,
+    PeerIndexEntry,
     ReportStatus,
     SubmissionVersion,
 )
 from courseware.originality.check import (
+    PEER_OVERLAP,
     Finding,
-    PeerCorpus,
-    PeerEssay,
     ReadingCorpus,
     SourceParagraph,
     check_essay,
+    stored_keys,
 )
-from courseware.selectors.originality import citable_reading_ids, peer_versions
+from courseware.originality.text import Words, words_of
+from courseware.selectors.originality import (
+    citable_reading_ids,
+    peer_candidate_hits,
+    peer_count,
+    reports_missing_overlap_with,
+)
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -68,7 +76,8 @@ def originality_report_request(
     """Queue a new run of the check on ``version`` and start it once this transaction commits.
 
     The new run keeps whether the previous run was shown to the student. A run already queued
-    or running is returned instead of queueing another (a double-clicked re-check).
+    or running is returned instead of queueing another (a double-clicked re-check), unless it
+    has stalled (``OriginalityReport.is_stalled``): that one is marked failed and replaced.
     """
     now = now or timezone.now()
     latest = (
@@ -78,7 +87,13 @@ def originality_report_request(
         .first()
     )
     if latest is not None and not latest.is_finished:
-        return latest
+        if not latest.is_stalled:
+            return latest
+        # Its worker was killed (or the broker lost it): record that, and run again.
+        latest.status = ReportStatus.FAILED
+        latest.error = "The check stopped before it finished."
+        latest.finished_at = now
+        latest.save(update_fields=["status", "error", "finished_at"])
     report = OriginalityReport(
         version=version,
         run=(latest.run + 1) if latest else 1,
@@ -168,10 +183,13 @@ def originality_report_finish(
     flagged_words: int,
     score: float,
     paragraphs: dict,
-    peers: dict,
+    peer_texts: dict[int, str],
+    peers_checked: int,
     now: datetime,
+    candidates_aligned: int = 0,
 ) -> OriginalityReport:
-    """Store a run's matches and mark it done."""
+    """Store a run's matches and mark it done (all or nothing: a run that fails here stores
+    no match and is marked failed)."""
     report = OriginalityReport.objects.select_for_update(of=("self",)).get(pk=report.pk)
     if report.status != ReportStatus.RUNNING:
         raise _refuse(_("Only a running report can be finished."), "not_running")
@@ -180,7 +198,7 @@ def originality_report_finish(
         if finding.paragraph is not None:
             source_text = paragraphs[finding.paragraph].text
         elif finding.peer is not None:
-            source_text = peers[finding.peer].text
+            source_text = peer_texts[finding.peer]
         else:
             source_text = ""
         match = OriginalityMatch(
@@ -208,29 +226,51 @@ def originality_report_finish(
     report.flagged_words = flagged_words
     report.score = Decimal(str(score)).quantize(Decimal("0.1"))
     report.paragraphs_checked = len(paragraphs)
-    report.peers_checked = len(peers)
+    report.peers_checked = peers_checked
+    report.candidates_aligned = candidates_aligned
     report.full_clean(exclude=["version", "requested_by"], validate_constraints=False)
     report.save()
     return report
 
 
-def reading_corpus_for(*, reading_ids: list[int]) -> ReadingCorpus:
-    """The indexed paragraphs of these readings, from the cache when nothing has changed.
+# --- The reading index ----------------------------------------------------------------------
 
-    The key names the readings, their last change and their paragraph count, so a reading
-    edited or re-imported gets a fresh index. Building the demo course's index (570 paragraphs)
-    takes about 0.3 s and loading its 3 MB pickle about 0.13 s (``bench/originality_index.py``),
-    and a cached index also spares reading every paragraph's text from the database, so it is
-    cached per set of readings (in Redis in production, shared by the workers).
-    """
-    paragraphs = Paragraph.objects.filter(reading_id__in=reading_ids)
-    stamp = paragraphs.aggregate(
+# Reading indexes this process has loaded, newest last: a worker checking essays on one course
+# loads its index once, not on every check (unpickling 3 MB took 0.2–0.6 s a check).
+_PROCESS_CORPORA: OrderedDict[str, ReadingCorpus] = OrderedDict()
+PROCESS_CORPORA = 8
+
+
+def _reading_corpus_key(reading_ids: list[int]) -> str:
+    """Names the readings and their state: a reading edited or re-imported (its
+    ``updated_at`` moves, paragraphs are added or removed) gets a new key, so every process
+    builds or loads the new index instead of using the old one."""
+    stamp = Paragraph.objects.filter(reading_id__in=reading_ids).aggregate(
         count=Count("pk"), changed=Max("reading__updated_at"), last=Max("pk")
     )
-    key_source = f"{sorted(reading_ids)}|{stamp['count']}|{stamp['changed']}|{stamp['last']}"
-    key = "originality:readings:" + hashlib.sha256(key_source.encode()).hexdigest()[:32]
+    key_source = (
+        f"{ReadingCorpus.FORMAT}|{sorted(reading_ids)}|{stamp['count']}|{stamp['changed']}|"
+        f"{stamp['last']}"
+    )
+    return "originality:readings:" + hashlib.sha256(key_source.encode()).hexdigest()[:32]
+
+
+def reading_corpus_for(*, reading_ids: list[int]) -> ReadingCorpus:
+    """The indexed paragraphs of these readings: built once per state of the readings, kept
+    in this process, and shared with other processes through the cache.
+
+    A check costs one small query (the readings' state) when this process already holds the
+    index; otherwise the index is loaded from the cache (Redis in production) or built from the
+    paragraphs (about 0.3 s for the demo course) and cached for the other workers.
+    """
+    key = _reading_corpus_key(reading_ids)
+    corpus = _PROCESS_CORPORA.get(key)
+    if corpus is not None:
+        _PROCESS_CORPORA.move_to_end(key)
+        return corpus
     corpus = cache.get(key)
     if corpus is None:
+        paragraphs = Paragraph.objects.filter(reading_id__in=reading_ids)
         corpus = ReadingCorpus(
             SourceParagraph(key=p.pk, reading_slug=p.reading.slug, number=p.number, text=p.text)
             for p in paragraphs.select_related("reading").only(
@@ -238,12 +278,136 @@ def reading_corpus_for(*, reading_ids: list[int]) -> ReadingCorpus:
             )
         )
         cache.set(key, corpus, READING_CORPUS_TIMEOUT)
+    _PROCESS_CORPORA[key] = corpus
+    while len(_PROCESS_CORPORA) > PROCESS_CORPORA:
+        _PROCESS_CORPORA.popitem(last=False)
     return corpus
+
+
+# --- The peer index --------------------------------------------------------------------------
+
+
+PeerRow = tuple[int, int, int, int]  # prompt, key, version, student
+
+
+def peer_index_rows(
+    *, version_id: int, prompt_id: int, student_id: int, text: str
+) -> list[PeerRow]:
+    """The peer index rows of one handed-in essay: one per band key of its windows."""
+    return [(prompt_id, key, version_id, student_id) for key in stored_keys(words_of(text).words)]
+
+
+def peer_index_write(*, rows: list[PeerRow]) -> None:
+    """Insert peer index rows (a hand-in's, or many essays' at once when rebuilding).
+
+    Rows go in with ``COPY`` on PostgreSQL and one prepared statement run for each
+    (``executemany``) elsewhere: an index row is four integers, and building a model instance
+    for each of the hundreds of rows an essay has would cost more than computing them.
+    """
+    if not rows:
+        return
+    quote = connection.ops.quote_name
+    table = quote(PeerIndexEntry._meta.db_table)
+    columns = ", ".join(quote(c) for c in ("prompt_id", "key", "version_id", "student_id"))
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            # COPY: one stream instead of a round trip per row (psycopg 3).
+            with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+        else:
+            sql = f"INSERT INTO {table} ({columns}) VALUES (%s, %s, %s, %s)"  # noqa: S608 - names from the model, values bound
+            cursor.executemany(sql, rows)
+
+
+@transaction.atomic
+def peer_index_add(*, version: SubmissionVersion) -> int:
+    """Put a handed-in version in the peer index in place of its submission's earlier versions
+    (a check compares with each student's latest essay). Returns the rows written.
+
+    Called by ``submission_submit`` in the hand-in's transaction, so the index never holds half
+    an essay and a version is in it exactly when it is handed in. Running it again for the
+    same version writes the same rows (it replaces them).
+    """
+    submission = version.submission
+    PeerIndexEntry.objects.filter(
+        version__in=SubmissionVersion.objects.filter(submission_id=submission.pk).values("pk")
+    ).delete()
+    prompt_id = submission.assignment.prompt_id
+    if prompt_id is None or version.number != submission.current_version:
+        return 0
+    rows = peer_index_rows(
+        version_id=version.pk,
+        prompt_id=prompt_id,
+        student_id=submission.student_id,
+        text=version.text,
+    )
+    peer_index_write(rows=rows)
+    return len(rows)
+
+
+def peer_index_rebuild(*, batch: int = 500, out=None) -> int:
+    """Rebuild the whole peer index from every submission's latest handed-in version, in one
+    transaction (checks meanwhile use the old index; a failure leaves it as it was). Returns
+    the number of versions indexed."""
+    latest = (
+        SubmissionVersion.objects.filter(
+            number=F("submission__current_version"),
+            submission__assignment__prompt__isnull=False,
+        )
+        .order_by("pk")
+        .values_list("pk", "submission__assignment__prompt_id", "submission__student_id", "text")
+    )
+    indexed = 0
+    with transaction.atomic():
+        PeerIndexEntry.objects.all().delete()
+        pending: list[PeerRow] = []
+        for version_id, prompt_id, student_id, text in latest.iterator(chunk_size=batch):
+            pending += peer_index_rows(
+                version_id=version_id, prompt_id=prompt_id, student_id=student_id, text=text
+            )
+            indexed += 1
+            if indexed % batch == 0:
+                peer_index_write(rows=pending)
+                pending = []
+                if out is not None:
+                    out(indexed)
+        peer_index_write(rows=pending)
+    return indexed
+
+
+class StoredPeers:
+    """The other students' essays as the database's peer index holds them, for one check: the
+    candidates are looked up with indexed queries and only theirs texts are read."""
+
+    def __init__(self, *, version: SubmissionVersion, prompt_id: int | None):
+        self.version = version
+        self.prompt_id = prompt_id
+        self.texts: dict[int, str] = {}
+
+    def hits(self, keys: list[int]) -> Counter:
+        if self.prompt_id is None:
+            return Counter()
+        return peer_candidate_hits(
+            prompt_id=self.prompt_id,
+            student_id=self.version.submission.student_id,
+            keys=keys,
+        )
+
+    def words(self, keys: list[int]) -> dict[int, Words]:
+        texts = dict(SubmissionVersion.objects.filter(pk__in=keys).values_list("pk", "text"))
+        self.texts.update(texts)
+        return {key: words_of(texts[key]) for key in keys if key in texts}
 
 
 def originality_report_run(*, report_id: int) -> OriginalityReport | None:
     """Run a queued report: check the version against its assignment's and course's readings
-    and the other students' latest versions on the same prompt, then store the matches.
+    and the other students' latest versions on the same prompt (looked up in the peer index),
+    then store the matches.
+
+    When the essay overlaps an earlier essay whose report does not show that overlap yet, that
+    essay is re-checked too (``originality_recheck_overlapped``), so a copied pair is flagged
+    on both sides whichever was handed in first.
 
     Returns None when the report was not queued. A failure is recorded on the report (status
     failed, with the error) and raised again for the task's log.
@@ -258,11 +422,8 @@ def originality_report_run(*, report_id: int) -> OriginalityReport | None:
         assignment = version.submission.assignment
         readings = reading_corpus_for(reading_ids=citable_reading_ids(assignment=assignment))
         originality_report_progress(report=report, percent=15)
-        peer_essays = {
-            v.pk: PeerEssay(key=v.pk, text=v.text)
-            for v in peer_versions(version=version).only("pk", "text")
-        }
-        peers = PeerCorpus(peer_essays.values())
+        peers = StoredPeers(version=version, prompt_id=assignment.prompt_id)
+        peers_checked = peer_count(version=version)
         originality_report_progress(report=report, percent=25)
 
         last = {"percent": 25}
@@ -274,15 +435,17 @@ def originality_report_run(*, report_id: int) -> OriginalityReport | None:
                 originality_report_progress(report=report, percent=percent)
 
         result = check_essay(version.text, readings=readings, peers=peers, progress=progress)
-        return originality_report_finish(
+        report = originality_report_finish(
             report=report,
             findings=result.findings,
             total_words=result.total_words,
             flagged_words=result.flagged_words,
             score=result.score,
             paragraphs=readings.paragraphs,
-            peers=peer_essays,
+            peer_texts=peers.texts,
+            peers_checked=peers_checked,
             now=timezone.now(),
+            candidates_aligned=result.reading_candidates + result.peer_candidates,
         )
     except Exception as error:
         logger.exception("Originality report %s failed", report_id)
@@ -290,3 +453,25 @@ def originality_report_run(*, report_id: int) -> OriginalityReport | None:
             report=report, error=f"{type(error).__name__}: {error}", now=timezone.now()
         )
         raise
+    overlapped = {f.peer for f in result.findings if f.kind == PEER_OVERLAP}
+    if overlapped:
+        originality_recheck_overlapped(version=version, peer_version_ids=overlapped)
+    return report
+
+
+def originality_recheck_overlapped(
+    *, version: SubmissionVersion, peer_version_ids: set[int]
+) -> list[OriginalityReport]:
+    """Re-check the earlier essays that ``version`` overlaps when their latest report does not
+    show the overlap yet, so the first student's report shows it too.
+
+    An essay whose report already names ``version`` is left alone: that is also what stops
+    the two essays re-checking each other without end. Each re-check is a new run, queued
+    as a teacher's re-check is (the earlier run stays as it was).
+    """
+    requested = []
+    for peer_version in reports_missing_overlap_with(
+        version=version, peer_version_ids=peer_version_ids
+    ):
+        requested.append(originality_report_request(version=peer_version))
+    return requested

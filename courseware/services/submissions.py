@@ -44,7 +44,7 @@ from courseware.models import (
     SubmissionVersion,
 )
 from courseware.rendering import count_words
-from courseware.services.originality import originality_report_request
+from courseware.services.originality import originality_report_request, peer_index_add
 from courseware.timing import DeadlineState, deadline_for
 
 if TYPE_CHECKING:
@@ -344,6 +344,8 @@ def submission_submit(
             "honesty_declared_at",
         ]
     )
+    version.submission = submission
+    peer_index_add(version=version)  # in this transaction: the index holds what was handed in
     originality_report_request(version=version, now=now)  # runs once this transaction commits
     return version
 

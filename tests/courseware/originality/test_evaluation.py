@@ -10,6 +10,7 @@ recall ≥ 0.9 for verbatim and near-verbatim copying, and the same for the cita
 import pytest
 
 from courseware.originality.check import CLASSES, check_essay
+from courseware.originality.text import words_of
 from tests.courseware.originality.evaluation.scoring import (
     demo_reading_corpus,
     evaluate,
@@ -82,3 +83,43 @@ def test_seed_essay_002_handed_in_whole_is_unattributed_copying_of_each_paragrap
         f"student-essay-socialism-debate#{n}" for n in (1, 2, 3)
     }
     assert result.score > 95
+
+
+@pytest.mark.parametrize(
+    ("kind", "variant"),
+    [
+        ("unattributed", "lsh_missed"),
+        ("misquoted", "long_misquote"),
+        ("misquoted", "dropped_word"),
+        ("quoted_cited", "bracketed"),
+    ],
+)
+def test_the_recall_cases_are_each_classified_right(outcome, kind, variant):
+    found, total = outcome.by_variant[(kind, variant)]
+    assert total >= 10
+    assert found == total, [m[:2] for m in outcome.misses if m[1]["variant"] == variant]
+
+
+def test_passages_only_exact_ngrams_find_are_missed_by_lsh_and_reach_the_aligner(readings):
+    cases = [c for c in load_cases() if c["id"].startswith("recall-lsh-")]
+    assert len(cases) >= 10
+    for case in cases:
+        (span,) = case["spans"]
+        key = f"{span['source']['reading']}#{span['source']['number']}"
+        words = words_of(case["text"]).words
+        assert key not in readings.index.candidates(words), case["id"]
+        assert key in readings.candidates(words), case["id"]
+
+
+def test_a_quotation_with_a_word_dropped_shows_its_source_words_and_the_word_left_out(readings):
+    cases = [c for c in load_cases() if c["id"].startswith("recall-dropped-")]
+    assert len(cases) >= 10
+    for case in cases:
+        (span,) = case["spans"]
+        result = check_essay(case["text"], readings=readings)
+        (finding,) = [f for f in result.findings if f.kind == "misquoted"]
+        source = readings.paragraphs[finding.paragraph].text
+        shown = " ".join(source[finding.source_start : finding.source_end].split())
+        assert shown.strip(",;.") == " ".join(span["source_text"].split()).strip(",;."), case["id"]
+        left_out = span["left_out"].strip(",;").casefold().replace("’", "").replace("'", "")
+        assert finding.detail == f"“{left_out}” left out", case["id"]

@@ -15,7 +15,9 @@ its class, how it was made (``variant``) and its true source:
 - ``peer_overlap``: in a group of essays, one essay takes a stretch of another's own sentences;
 - ``paraphrase`` (negative): a passage of a reading reworded by hand (``PARAPHRASES``), which
   should not be reported as copying;
-- clean essays with nothing planted.
+- clean essays with nothing planted;
+- recall cases (``recall_cases``): passages only exact n-grams find, long quotations with one
+  word changed, quotations with a word dropped, quotations edited with square brackets.
 
 Seed excerpt 002, the student essay, is one source: it quotes a historian ("John Layer", in
 the essay's spelling) — ‘Trotsky’s vision, dependent as it was upon the success of events
@@ -427,7 +429,127 @@ def build() -> list[dict]:
         cases.extend(e.as_json() for e in (first, second, third))
 
     cases.extend(student_essay_cases(readings, rng))
+    # A generator of its own, so the cases above stay as they were.
+    cases.extend(recall_cases(readings, usable, random.Random(SEED + 15)))
     return cases
+
+
+def recall_cases(readings: dict[str, list[str]], usable: list, rng: random.Random) -> list[dict]:
+    """Cases for what a check used to miss or misclassify:
+
+    - ``lsh_missed``: a 30-word passage with every fifth word changed, chosen so that the
+      readings' LSH index does not return its paragraph (its windows are too unlike the
+      source's); its runs of four identical words are still there for the exact n-grams;
+    - ``long_misquote``: a cited quotation of 30–40 words with one word changed;
+    - ``dropped_word``: a cited quotation with one word left out, labelled with the source words
+      it was taken from (``source_text``) and the word left out (``left_out``);
+    - ``bracketed``: a correct cited quotation with one word replaced by the writer's own in
+      square brackets, as quotations are edited.
+    """
+    from courseware.originality.check import ReadingCorpus, SourceParagraph
+    from courseware.originality.text import words_of
+
+    corpus = ReadingCorpus(
+        SourceParagraph(key=(slug, number), reading_slug=slug, number=number, text=text)
+        for slug, paragraphs in readings.items()
+        for number, text in enumerate(paragraphs, start=1)
+    )
+    long_enough = [(s, n, t) for s, n, t in usable if len(t.split()) >= 45]
+    essays = []
+    fillers = rng.sample(FILLER, len(FILLER))
+
+    def essay_with(case_id: str, chunk: str, label: dict, inner=None, paragraph=False) -> dict:
+        essay = Essay(case_id)
+        essay.add(fillers[len(essays) % len(fillers)])
+        essay.add(fillers[(len(essays) + 7) % len(fillers)])
+        if paragraph:
+            essay.paragraph()
+        essay.add(chunk, label=label, inner=inner)
+        if paragraph:
+            essay.paragraph()
+        essay.add(fillers[(len(essays) + 13) % len(fillers)])
+        return essay.as_json()
+
+    made = 0
+    for slug, number, text in rng.sample(long_enough, len(long_enough)):
+        if made == 12:
+            break
+        words = text.split()
+        start = rng.randrange(0, len(words) - 30)
+        chunk_words = words[start : start + 30]
+        for i in range(4, len(chunk_words), 5):
+            chunk_words[i] = rng.choice(["clearly", "really", "surely", "plainly"])
+        chunk = " ".join(chunk_words)
+        label = {
+            "class": "unattributed",
+            "variant": "lsh_missed",
+            "source": {"reading": slug, "number": number},
+        }
+        case = essay_with(f"recall-lsh-{made:02d}", chunk, label, paragraph=True)
+        if (slug, number) in corpus.index.candidates(words_of(case["text"]).words):
+            continue  # LSH finds this one: not the case wanted
+        essays.append(case)
+        made += 1
+
+    for n, (slug, number, text) in enumerate(rng.sample(long_enough, 12)):
+        words = text.rstrip(".").split()
+        length = rng.randint(30, 40)
+        start = rng.randrange(0, max(1, len(words) - length))
+        quote_words = words[start : start + length]
+        i = rng.randrange(3, len(quote_words) - 3)
+        quote_words[i] = "entirely" if quote_words[i].lower() != "entirely" else "wholly"
+        chunk, inner = quoted(" ".join(quote_words), f"[[{slug}#p-{number}]]", rng)
+        label = {
+            "class": "misquoted",
+            "variant": "long_misquote",
+            "source": {"reading": slug, "number": number},
+        }
+        essays.append(essay_with(f"recall-misquote-{n:02d}", chunk, label, inner))
+
+    n = 0
+    for slug, number, text in rng.sample(long_enough, len(long_enough)):
+        if n == 12:
+            break
+        words = text.rstrip(".").split()
+        start = rng.randrange(0, len(words) - 16)
+        taken = words[start : start + 14]
+        i = rng.randrange(2, len(taken) - 2)
+        if not re.fullmatch(r"[A-Za-z]+", taken[i]) or not all(
+            re.fullmatch(r"[A-Za-z’',;]+", w) for w in taken
+        ):
+            continue
+        left_out = taken[i]
+        quote_words = taken[:i] + taken[i + 1 :]
+        chunk, inner = quoted(" ".join(quote_words), f"[[{slug}#p-{number}]]", rng)
+        label = {
+            "class": "misquoted",
+            "variant": "dropped_word",
+            "source": {"reading": slug, "number": number},
+            "source_text": " ".join(taken).strip(",;"),
+            "left_out": left_out,
+        }
+        essays.append(essay_with(f"recall-dropped-{n:02d}", chunk, label, inner))
+        n += 1
+
+    n = 0
+    for slug, number, text in rng.sample(long_enough, len(long_enough)):
+        if n == 10:
+            break
+        words = text.rstrip(".").split()
+        start = rng.randrange(0, len(words) - 16)
+        taken = words[start : start + 14]
+        if not all(re.fullmatch(r"[A-Za-z’',;]+", w) for w in taken):
+            continue
+        taken[0] = "[" + rng.choice(["the writer", "Trotsky", "this"]) + "]"
+        chunk, inner = quoted(" ".join(taken), f"[[{slug}#p-{number}]]", rng)
+        label = {
+            "class": "quoted_cited",
+            "variant": "bracketed",
+            "source": {"reading": slug, "number": number},
+        }
+        essays.append(essay_with(f"recall-bracketed-{n:02d}", chunk, label, inner))
+        n += 1
+    return essays
 
 
 def student_essay_cases(readings: dict[str, list[str]], rng: random.Random) -> list[dict]:
