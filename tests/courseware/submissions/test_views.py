@@ -59,6 +59,17 @@ def test_a_student_starts_an_essay_from_the_question(student, essay):
     assert Submission.objects.count() == 1
 
 
+def test_start_writing_on_the_assignment_page_opens_the_editor_in_one_press(student, essay):
+    page = student.get(essay.get_absolute_url()).content.decode()
+    start_form = re.search(r'<form method="post" action="([^"]+)" class="essay-start">', page)
+    assert start_form, "the assignment page offers Start writing as a form, not a link"
+    assert start_form.group(1) == _write_url(essay)
+    assert "Start writing</button>" in page
+    editor = student.post(start_form.group(1), follow=True)
+    assert 'id="essay-text"' in editor.content.decode()
+    assert Submission.objects.filter(assignment=essay).count() == 1
+
+
 def test_the_editor_shows_the_draft_its_revision_and_the_live_count(student, essay, school):
     submission_for(essay, school.student, text="Stalin held the apparatus. [[x#p-1]]")
     html = student.get(_write_url(essay)).content.decode()
