@@ -83,7 +83,11 @@ class JoinForm(forms.Form):
         label=_("Join code"),
         max_length=32,
         required=False,  # the service says what an empty code means, in its own words
-        help_text=_("The code your teacher gave you, e.g. HSCMHA26."),
+        # No example code: any example could be a real class's code, and a student would join it.
+        help_text=_(
+            "The eight-character code your teacher gave you. Upper or lower case and dashes "
+            "do not matter."
+        ),
         widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "characters"}),
     )
 

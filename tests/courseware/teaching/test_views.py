@@ -1,5 +1,6 @@
 """Teaching pages: what each person sees, and how bad input is answered."""
 
+import re
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -8,13 +9,16 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import User
-from courseware.forms_teaching import EnrolmentConfirmForm
+from courseware.forms_teaching import EnrolmentConfirmForm, JoinForm
 from courseware.models import Assignment, AssignmentKind, Classroom, MembershipRole, QuizAttempt
 from courseware.services.content import reading_mark_read
 from courseware.services.submissions import submission_return
 from courseware.services.teaching import (
+    JOIN_CODE_ALPHABET,
+    JOIN_CODE_LENGTH,
     classroom_join_code_regenerate,
     classroom_join_code_set_enabled,
+    normalise_join_code,
     quiz_attempt_start,
 )
 from tests.factories import (
@@ -567,3 +571,11 @@ def test_once_an_essay_is_started_its_prompt_cannot_be_swapped(client, school):
     assert "cannot change" in _page(response)
     essay.refresh_from_db()
     assert essay.prompt != other
+
+
+def test_the_join_code_hint_shows_no_code_a_class_could_have():
+    """An example code in the hint could be a real class's code (the demo class's once was)."""
+    hint = str(JoinForm().fields["code"].help_text)
+    code_shaped = re.compile(rf"[{JOIN_CODE_ALPHABET}]{{{JOIN_CODE_LENGTH}}}")
+    for word in re.findall(r"[\w-]+", hint):
+        assert not code_shaped.fullmatch(normalise_join_code(word)), word
