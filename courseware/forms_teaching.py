@@ -14,7 +14,8 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Role, User
 from courseware.enrolment import decode_upload
-from courseware.models import Assignment, AssignmentKind, Course
+from courseware.models import Assignment, AssignmentKind, Course, LatePenaltyUnit
+from courseware.models.teaching import MAX_LATE_GRACE_MINUTES
 from courseware.selectors.teaching import (
     assignable_prompts,
     assignable_quizzes,
@@ -142,6 +143,8 @@ KIND_FIELDS = {
     AssignmentKind.ESSAY: (
         "late_penalty_percent_per_day",
         "late_penalty_floor_percent",
+        "late_penalty_unit",
+        "late_grace_minutes",
         "allow_resubmission",
         "anonymous_marking",
     ),
@@ -179,7 +182,7 @@ class AssignmentForm(forms.Form):
         ),
     )
     late_penalty_percent_per_day = forms.DecimalField(
-        label=_("Late penalty (% of the mark per day late)"),
+        label=_("Late penalty (% of the mark)"),
         min_value=0,
         max_value=100,
         decimal_places=2,
@@ -191,6 +194,21 @@ class AssignmentForm(forms.Form):
         max_value=100,
         decimal_places=2,
         initial=0,
+    )
+    late_penalty_unit = forms.ChoiceField(
+        label=_("Charged"),
+        choices=LatePenaltyUnit.choices,
+        initial=LatePenaltyUnit.DAY,
+        required=False,  # left out: per started day, as before the choice existed
+        help_text=_("Each started day (or hour) after the due time costs the penalty again."),
+    )
+    late_grace_minutes = forms.IntegerField(
+        label=_("Grace period (minutes)"),
+        min_value=0,
+        max_value=MAX_LATE_GRACE_MINUTES,
+        initial=0,
+        required=False,  # left out: no grace
+        help_text=_("Work handed in up to this many minutes late is not penalised."),
     )
     allow_resubmission = forms.BooleanField(label=_("Allow resubmission"), required=False)
     anonymous_marking = forms.BooleanField(
@@ -214,6 +232,12 @@ class AssignmentForm(forms.Form):
         target.queryset = queryset
         target.label = TARGET_LABELS[kind]
         target.empty_label = _("Choose…")
+
+    def clean_late_penalty_unit(self) -> str:
+        return self.cleaned_data["late_penalty_unit"] or LatePenaltyUnit.DAY
+
+    def clean_late_grace_minutes(self) -> int:
+        return self.cleaned_data["late_grace_minutes"] or 0
 
     def service_kwargs(self) -> dict:
         """The cleaned data as the assignment services take it."""

@@ -29,6 +29,7 @@ if TYPE_CHECKING:
     from courseware.models import Assignment, Extension
 
 MINUTES_PER_DAY = 24 * 60
+MINUTES_PER_HOUR = 60
 
 
 class DeadlineState(StrEnum):
@@ -110,12 +111,15 @@ def deadline_for(*, assignment: Assignment, extension: Extension | None, now: da
 def late_penalty_percent(*, assignment: Assignment, minutes_late: int) -> Decimal:
     """The percentage taken off a mark for lateness.
 
-    Each started day late costs ``late_penalty_percent_per_day``; the mark kept never falls below
+    Work up to ``late_grace_minutes`` late costs nothing. Beyond that, each started unit
+    (``late_penalty_unit``: a day or an hour, counted from the due time) costs
+    ``late_penalty_percent_per_day``; the mark kept never falls below
     ``late_penalty_floor_percent``, so the penalty is capped at ``100 - floor``.
     """
-    if minutes_late <= 0:
+    if minutes_late <= 0 or minutes_late <= assignment.late_grace_minutes:
         return Decimal(0)
-    days_late = math.ceil(minutes_late / MINUTES_PER_DAY)
-    penalty = assignment.late_penalty_percent_per_day * days_late
+    unit_minutes = MINUTES_PER_HOUR if assignment.late_penalty_unit == "hour" else MINUTES_PER_DAY
+    units_late = math.ceil(minutes_late / unit_minutes)
+    penalty = assignment.late_penalty_percent_per_day * units_late
     cap = Decimal(100) - assignment.late_penalty_floor_percent
     return max(Decimal(0), min(penalty, cap))

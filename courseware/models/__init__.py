@@ -47,6 +47,7 @@ from courseware.models.teaching import (
     AssignmentKind,
     Classroom,
     Extension,
+    LatePenaltyUnit,
     Membership,
     MembershipRole,
     QuizAnswer,
@@ -57,6 +58,7 @@ from courseware.models.teaching import (
 __all__ = [
     "Assignment",
     "AssignmentKind",
+    "LatePenaltyUnit",
     "Choice",
     "CommentBankEntry",
     "CriterionGrade",

@@ -283,6 +283,31 @@ def test_a_teacher_sets_an_essay_with_its_rules(client, school):
     assert essay.created_by == school.teacher
 
 
+def test_a_teacher_chooses_a_per_hour_late_penalty_with_a_grace_period(client, school):
+    prompt = EssayPromptFactory(course=school.classroom.course)
+    client.force_login(school.teacher)
+    url = reverse("courseware:assignment-create", args=[school.classroom.pk, "essay"])
+    form = client.get(url).content.decode()
+    assert 'name="late_penalty_unit"' in form and 'name="late_grace_minutes"' in form
+    fields = {
+        "target": prompt.pk,
+        "opens_at": "2030-03-01T09:00",
+        "due_at": "2030-03-09T09:00",
+        "late_penalty_percent_per_day": "2",
+        "late_penalty_floor_percent": "50",
+        "late_penalty_unit": "hour",
+        "late_grace_minutes": "15",
+    }
+    refused = client.post(url, {**fields, "late_penalty_unit": "fortnight"})
+    assert refused.status_code == 400
+    assert not Assignment.objects.filter(kind=AssignmentKind.ESSAY).exists()
+    assert client.post(url, fields).status_code == 302
+    essay = Assignment.objects.get(kind=AssignmentKind.ESSAY)
+    assert (essay.late_penalty_unit, essay.late_grace_minutes) == ("hour", 15)
+    detail = client.get(essay.get_absolute_url()).content.decode()
+    assert "per started hour late" in detail and "15 minutes" in detail
+
+
 def test_once_a_student_has_work_the_quiz_cannot_be_swapped_but_dates_can_move(client, school):
     quiz = AssignmentFactory(classroom=school.classroom, kind=AssignmentKind.QUIZ)
     quiz_attempt_start(assignment=quiz, student=school.student, now=timezone.now())
