@@ -2,6 +2,8 @@
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import Role, User
@@ -201,3 +203,37 @@ def test_an_archived_class_takes_no_enrolment():
     services.classroom_archive(classroom=classroom, now=timezone.now())
     with pytest.raises(ValidationError, match="archived"):
         classroom_enrol_csv(classroom=classroom, text=_csv("ava,ava@school.example,Ava,Chen,"))
+
+
+@pytest.mark.parametrize(
+    "header",
+    [
+        "Email Address,First name,Surname",
+        "E-mail,Given name,Family name",
+        "email,first_name,last_name",
+        "Username,Email,First Name,Last Name,Preferred name",
+    ],
+)
+def test_common_spreadsheet_headings_are_recognised(header):
+    with_username = header.startswith("Username")
+    values = ("ava.c," if with_username else "") + "Ava.Chen@School.example,Ava,Chen"
+    plan = plan_enrolment(classroom=ClassroomFactory(), text=f"{header}\n{values}\n")
+    assert plan.is_valid, plan.file_errors
+    (row,) = plan.rows
+    assert (row.email, row.first_name, row.last_name) == ("ava.chen@school.example", "Ava", "Chen")
+    assert row.username == ("ava.c" if with_username else "ava.chen@school.example")
+    assert row.status == RowStatus.NEW
+
+
+def test_a_file_with_unknown_headings_is_refused_and_no_row_shows_as_a_new_account(client, school):
+    client.force_login(school.school_admin)
+    upload = SimpleUploadedFile(
+        "students.csv", b"Student,Mail,Year\nAva Chen,ava@school.example,12\n", "text/csv"
+    )
+    response = client.post(
+        reverse("courseware:classroom-enrol", args=[school.classroom.pk]), {"file": upload}
+    )
+    html = response.content.decode()
+    assert "does not know: student, mail, year" in html
+    assert "New account" not in html
+    assert not User.objects.filter(email="ava@school.example").exists()
