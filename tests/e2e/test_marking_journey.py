@@ -176,7 +176,10 @@ def test_a_teacher_marks_and_releases_two_essays_and_the_student_reads_the_feedb
 
     # Both marked: release them from the queue at once.
     page.goto(f"{live_server.url}{reverse('courseware:marking-queue', args=[assignment.pk])}")
-    page.get_by_role("button", name="Release 2 finished grades").click()
+    page.get_by_role("button", name="Release 2 finished grades…").click()
+    expect(page.get_by_text("2 students will see their marks and feedback")).to_be_visible()
+    screenshot(page, "release-confirm")
+    page.get_by_role("button", name="Release 2 grades").click()
     expect(page.locator(".messages")).to_contain_text("Released 2")
     expect(queue.get_by_text("Released")).to_have_count(2)
     screenshot(page, "queue-released")
