@@ -133,6 +133,14 @@ def test_a_teacher_marks_and_releases_two_essays_and_the_student_reads_the_feedb
     # Choose levels: the marks add up live, before the server has answered.
     _choose_levels(page, [0, 1])
     expect(page.locator("#raw-mark")).not_to_have_text("0")
+    # A mark typed beyond the level's band is flagged, and the total never reads "99 / 8".
+    marks = page.locator("fieldset.criterion input[type=number]").first
+    marks.fill("99")
+    expect(marks).to_have_attribute("aria-invalid", "true")
+    raw = float(page.locator("#raw-mark").inner_text())
+    assert raw <= float(page.locator("#max-mark").inner_text()), raw
+    marks.fill("")
+    expect(marks).not_to_have_attribute("aria-invalid", "true")
     page.get_by_label("Comment on Knowledge and understanding").fill(
         "Accurate and well chosen detail on the 1923 discussion."
     )
