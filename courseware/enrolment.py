@@ -26,6 +26,7 @@ from django.core.validators import validate_email
 from django.db.models import Q
 from django.db.models.functions import Lower
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from accounts.models import Role, User
 from courseware.models import Membership
@@ -201,7 +202,11 @@ def plan_enrolment(*, classroom: Classroom, text: str) -> EnrolmentPlan:
                 % {"delimiter": DELIMITER_NAMES.get(delimiter, delimiter)}
             )
         plan.file_errors.append(
-            _("The header row is missing the column(s): %(missing)s. It must name: %(expected)s.")
+            ngettext(
+                "The header row is missing the column: %(missing)s. It must name: %(expected)s.",
+                "The header row is missing the columns: %(missing)s. It must name: %(expected)s.",
+                len(missing),
+            )
             % {
                 "missing": ", ".join(missing),
                 "expected": ", ".join(REQUIRED_COLUMNS)
@@ -211,7 +216,11 @@ def plan_enrolment(*, classroom: Classroom, text: str) -> EnrolmentPlan:
     unknown = [name for name in columns if name not in REQUIRED_COLUMNS + OPTIONAL_COLUMNS]
     if unknown:
         plan.file_errors.append(
-            _("The header row has column(s) Lectern does not know: %(unknown)s.")
+            ngettext(
+                "The header row has a column Lectern does not know: %(unknown)s.",
+                "The header row has columns Lectern does not know: %(unknown)s.",
+                len(unknown),
+            )
             % {"unknown": ", ".join(name or _("(blank)") for name in unknown)}
         )
     repeated = [name for name, count in Counter(columns).items() if count > 1 and name]

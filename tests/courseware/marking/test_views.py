@@ -3,6 +3,7 @@ under anonymous marking, the gradebook's totals, exports, statistics and the fee
 
 import csv
 import io
+import re
 import zipfile
 from decimal import Decimal
 
@@ -343,3 +344,14 @@ def test_the_feedback_pdf_holds_the_levels_comments_and_marks(client, school, es
     assert response["Content-Type"] == "application/pdf"
     assert response.content.startswith(b"%PDF")
     assert "attachment" in response["Content-Disposition"]
+
+
+def test_the_queue_counts_one_student_in_the_singular(client, school, essay):
+    client.force_login(school.teacher)
+    html = client.get(reverse("courseware:marking-queue", args=[essay.assignment.pk])).content
+    counted = re.search(rb"(\d+) students?</p>", html)
+    assert counted, "the queue says how many students"
+    number = int(counted.group(1))
+    assert counted.group(0).decode() == (
+        "1 student</p>" if number == 1 else f"{number} students</p>"
+    )

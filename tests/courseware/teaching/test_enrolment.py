@@ -147,7 +147,7 @@ def test_a_teacher_listed_by_both_username_and_email_is_refused():
     ("text", "message"),
     [
         ("", "empty"),
-        ("username,email,first_name\n", "missing the column(s): last_name"),
+        ("username,email,first_name\n", "missing the column: last_name"),
         (HEADER, "no students"),
         ("username,email,first_name,last_name,year\nava,a@s.example,Ava,C,12\n", "year"),
         ("username,email,email,first_name,last_name\n", "more than once: email"),
@@ -234,6 +234,22 @@ def test_a_file_with_unknown_headings_is_refused_and_no_row_shows_as_a_new_accou
         reverse("courseware:classroom-enrol", args=[school.classroom.pk]), {"file": upload}
     )
     html = response.content.decode()
-    assert "does not know: student, mail, year" in html
+    assert "columns Lectern does not know: student, mail, year" in html
     assert "New account" not in html
     assert not User.objects.filter(email="ava@school.example").exists()
+
+
+def test_the_preview_counts_in_the_singular_for_one(client, school):
+    client.force_login(school.school_admin)
+    upload = SimpleUploadedFile(
+        "students.csv",
+        b"Email Address,First name,Surname\nnew@school.example,Ann,New\n",
+        "text/csv",
+    )
+    response = client.post(
+        reverse("courseware:classroom-enrol", args=[school.classroom.pk]), {"file": upload}
+    )
+    html = response.content.decode()
+    assert "1 new student account," in html
+    assert "0 existing students to enrol" in html
+    assert "1 new student accounts" not in html
