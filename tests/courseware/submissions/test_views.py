@@ -11,6 +11,7 @@ from django.utils import timezone
 from courseware.models import Submission, SubmissionStatus, SubmissionVersion
 from courseware.services.submissions import submission_draft_save
 from courseware.services.teaching import assignment_update
+from courseware.timing import format_moment
 from tests.courseware.submissions.xss import XSS_PAYLOADS, assert_inert
 from tests.factories import (
     course_reading,
@@ -159,7 +160,11 @@ def test_handing_in_shows_a_receipt_in_school_time(student, essay, school):
     assert "Handed in: version 1, 12 words." in html
     assert version.short_hash in html
     local = timezone.localtime(version.submitted_at)
-    assert local.strftime("%Y") in html and re.search(r"\d{1,2}:\d{2} [ap]\.m\. AE[DS]T", html)
+    # The site's one date-time format, in the school's zone, which the tooltip names.
+    assert local.strftime("%Y") in html and re.search(
+        r'title="AE[DS]T">\w{3} \d{1,2} \w{3} \d{4}, \d{1,2}:\d{2} [AP]M</time>', html
+    )
+    assert format_moment(version.submitted_at) in html
     assert "On time" in html
 
 
