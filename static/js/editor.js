@@ -206,14 +206,14 @@
   // so), or the status code when the body says nothing readable.
   function refusalReason(result) {
     var data = result.data || {};
-    if (result.status === 413) return text.tooLarge;
     var reason = data.detail;
     if (!reason) {
-      var field = Object.keys(data)[0];
+      var field = Object.keys(data).filter(function (key) { return key !== "code"; })[0];
       reason = field ? data[field] : null;
     }
     if (Array.isArray(reason)) reason = reason.join(" ");
-    return reason ? String(reason) : String(result.status);
+    if (reason) return String(reason);
+    return result.status === 413 ? text.tooLarge : String(result.status);
   }
 
   // Save the textarea now; resolves true once the server holds exactly this text.

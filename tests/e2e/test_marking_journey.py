@@ -141,6 +141,7 @@ def test_a_teacher_marks_and_releases_two_essays_and_the_student_reads_the_feedb
     assert raw <= float(page.locator("#max-mark").inner_text()), raw
     marks.fill("")
     expect(marks).not_to_have_attribute("aria-invalid", "true")
+    expect(page.locator("#save-status")).to_contain_text("Saved at")
     page.get_by_label("Comment on Knowledge and understanding").fill(
         "Accurate and well chosen detail on the 1923 discussion."
     )
