@@ -17,6 +17,8 @@ from tests.e2e.conftest import SCREENSHOT_DIR
 from tests.e2e.test_accessibility import CLASS_A, PASSWORD, _crawl
 
 PHONE = {"width": 390, "height": 844}
+# (the element on top, the element that follows it below) on a phone
+STACKED = [("#essay-text", ".essay-readings"), (".mark-essay", ".mark-panel")]
 SCROLL_WIDTH = "() => document.documentElement.scrollWidth"
 # The elements that stick out past the right edge, to say what to fix when a page is too wide.
 OVERFLOWING = """() => {
@@ -100,6 +102,13 @@ def test_every_page_fits_a_phone_without_axe_violations(browser, live_server, de
                 assert first_cell.evaluate("el => getComputedStyle(el).position") == "sticky"
                 wrap.evaluate("el => { el.scrollLeft = el.scrollWidth; }")
                 assert first_cell.bounding_box()["x"] >= 0
+            # One-handed: the readings panel comes below the editor, the rubric below the essay.
+            for above, below in STACKED:
+                if page.locator(above).count() and page.locator(below).count():
+                    top = page.locator(above).first.bounding_box()
+                    under = page.locator(below).first.bounding_box()
+                    assert under["y"] >= top["y"] + top["height"] - 1, f"{path}: {below} beside"
+                    assert under["x"] < 40, f"{path}: {below} is not full width"
             crumbs = page.locator("nav.breadcrumb li:not(:last-child)")
             if crumbs.count():
                 separator = crumbs.first.evaluate("el => getComputedStyle(el, '::after').content")
