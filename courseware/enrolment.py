@@ -83,6 +83,7 @@ class EnrolmentRow:
     last_name: str = ""
     display_name: str = ""
     raw: str = ""
+    username_from_file: bool = True  # False: the file has no username column
     user: User | None = None
     already_enrolled: bool = False
     errors: list[str] = field(default_factory=list)
@@ -260,7 +261,10 @@ def plan_enrolment(*, classroom: Classroom, text: str) -> EnrolmentPlan:
             setattr(row, name, values.get(name, ""))
         row.email = row.email.lower()
         if "username" not in columns:
-            row.username = row.email  # an email address is a valid username, and unique
+            # An existing account is found by its email; a new one is named by it (an email
+            # address is a valid username, and unique).
+            row.username = row.email
+            row.username_from_file = False
         plan.rows.append(row)
 
     if plan.file_errors:
@@ -335,8 +339,10 @@ def _check_against_accounts(rows: list[EnrolmentRow], *, classroom: Classroom) -
     for row in rows:
         if row.errors:
             continue
-        named = by_username.get(row.username.lower())
         mailed = by_email.get(row.email)
+        if not row.username_from_file and mailed is not None:
+            row.username = mailed.username
+        named = by_username.get(row.username.lower())
         if named is None and mailed is None:
             continue
         if named is not None and mailed is not None and named.pk != mailed.pk:

@@ -253,3 +253,13 @@ def test_the_preview_counts_in_the_singular_for_one(client, school):
     assert "1 new student account," in html
     assert "0 existing students to enrol" in html
     assert "1 new student accounts" not in html
+
+
+def test_without_a_username_column_an_existing_student_is_found_by_email():
+    classroom = ClassroomFactory()
+    existing = StudentFactory(username="ava.chen", email="ava@school.example")
+    text = "Email Address,Given name,Family name\nAVA@school.example,Ava,Chen\n"
+    plan = plan_enrolment(classroom=classroom, text=text)
+    assert plan.is_valid, [row.errors for row in plan.rows]
+    (row,) = plan.rows
+    assert (row.status, row.user, row.username) == (RowStatus.EXISTING, existing, "ava.chen")
