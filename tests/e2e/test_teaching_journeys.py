@@ -100,7 +100,7 @@ def test_teacher_sets_a_reading_and_an_essay_and_a_student_who_joins_by_code_see
         fields={
             "Due": "2030-03-20T09:00",
             "Cut-off": "2030-03-19T09:00",  # before the due date: refused
-            "Late penalty (% of the mark per day late)": "5",
+            "Late penalty (% of the mark)": "5",
             "Never keep less than (% of the mark)": "50",
         },
     )
