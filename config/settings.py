@@ -74,6 +74,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "config.middleware.SiteNotFoundPageMiddleware",
     # Last, so that it sees the outcome of authentication on the admin login.
     "axes.middleware.AxesMiddleware",
 ]
@@ -338,8 +339,18 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "{asctime} {levelname} {name}: {message}", "style": "{"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {"no_client_error_tracebacks": {"()": "config.logging.NoTracebackForClientErrors"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "plain",
+            "filters": ["no_client_error_tracebacks"],
+        }
+    },
     "root": {"handlers": ["console"], "level": read_str("LOG_LEVEL", default="INFO")},
+    # Django's default config gives the "django" logger a console handler of its own; its records
+    # also reach the root's, so each line printed twice. The root alone prints them.
+    "loggers": {"django": {"handlers": [], "level": "INFO", "propagate": True}},
 }
 
 LECTERN_SITE_NAME = _("Lectern")

@@ -1,17 +1,20 @@
 """Bulk enrolment from a CSV file: read it, check every row, and say what importing would do.
 
 The file is comma-separated UTF-8 (a byte-order mark, as Excel writes, is fine) with a header
-row naming the columns ``username``, ``email``, ``first_name``, ``last_name`` and, optionally,
-``display_name``, in any order. ``plan_enrolment`` never writes: it returns a plan, row by row
-(a new account, an existing student, already in the class, or an error with its reasons). The
-import service imports a plan only when it has no errors at all, so a file is imported whole or
-not at all.
+row naming the columns ``email``, ``first_name``, ``last_name`` and, optionally, ``username``
+(the email address when left out) and ``display_name``, in any order. The headings a spreadsheet
+or a school system exports are recognised too (``COLUMN_ALIASES``: "Email Address", "First
+name", "Given name", "Surname", "Family name", ...); a heading that is not known refuses the
+file. ``plan_enrolment`` never writes: it returns a plan, row by row (a new account, an existing
+student, already in the class, or an error with its reasons). The import service imports a plan
+only when it has no errors at all, so a file is imported whole or not at all.
 """
 
 from __future__ import annotations
 
 import csv
 import io
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -23,6 +26,7 @@ from django.core.validators import validate_email
 from django.db.models import Q
 from django.db.models.functions import Lower
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from accounts.models import Role, User
 from courseware.models import Membership
@@ -30,8 +34,32 @@ from courseware.models import Membership
 if TYPE_CHECKING:
     from courseware.models import Classroom
 
-REQUIRED_COLUMNS = ("username", "email", "first_name", "last_name")
-OPTIONAL_COLUMNS = ("display_name",)
+REQUIRED_COLUMNS = ("email", "first_name", "last_name")
+OPTIONAL_COLUMNS = ("username", "display_name")
+# Headings as spreadsheets and school systems write them (compared lower-case, with spaces and
+# dashes as underscores), and the column each one means.
+COLUMN_ALIASES = {
+    "username": "username",
+    "user_name": "username",
+    "login": "username",
+    "email": "email",
+    "e_mail": "email",
+    "email_address": "email",
+    "e_mail_address": "email",
+    "first_name": "first_name",
+    "firstname": "first_name",
+    "first": "first_name",
+    "given_name": "first_name",
+    "given_names": "first_name",
+    "forename": "first_name",
+    "last_name": "last_name",
+    "lastname": "last_name",
+    "last": "last_name",
+    "surname": "last_name",
+    "family_name": "last_name",
+    "display_name": "display_name",
+    "preferred_name": "display_name",
+}
 MAX_ROWS = 2000
 MAX_BYTES = 1_000_000
 NAME_MAX_LENGTH = 150
@@ -55,6 +83,7 @@ class EnrolmentRow:
     last_name: str = ""
     display_name: str = ""
     raw: str = ""
+    username_from_file: bool = True  # False: the file has no username column
     user: User | None = None
     already_enrolled: bool = False
     errors: list[str] = field(default_factory=list)
@@ -158,7 +187,8 @@ def plan_enrolment(*, classroom: Classroom, text: str) -> EnrolmentPlan:
         plan.file_errors.append(_("The file has no rows with anything in them."))
         return plan
     header_line, header = records[0]
-    columns = [cell.strip().lower().replace(" ", "_") for cell in header]
+    headings = [re.sub(r"[\s\-]+", "_", cell.strip().lower()) for cell in header]
+    columns = [COLUMN_ALIASES.get(heading, heading) for heading in headings]
 
     missing = [name for name in REQUIRED_COLUMNS if name not in columns]
     delimiter = None
@@ -173,16 +203,25 @@ def plan_enrolment(*, classroom: Classroom, text: str) -> EnrolmentPlan:
                 % {"delimiter": DELIMITER_NAMES.get(delimiter, delimiter)}
             )
         plan.file_errors.append(
-            _("The header row is missing the column(s): %(missing)s. It must name: %(expected)s.")
+            ngettext(
+                "The header row is missing the column: %(missing)s. It must name: %(expected)s.",
+                "The header row is missing the columns: %(missing)s. It must name: %(expected)s.",
+                len(missing),
+            )
             % {
                 "missing": ", ".join(missing),
-                "expected": ", ".join(REQUIRED_COLUMNS) + _(" (and optionally display_name)"),
+                "expected": ", ".join(REQUIRED_COLUMNS)
+                + _(" (and optionally username and display_name)"),
             }
         )
     unknown = [name for name in columns if name not in REQUIRED_COLUMNS + OPTIONAL_COLUMNS]
     if unknown:
         plan.file_errors.append(
-            _("The header row has column(s) Lectern does not know: %(unknown)s.")
+            ngettext(
+                "The header row has a column Lectern does not know: %(unknown)s.",
+                "The header row has columns Lectern does not know: %(unknown)s.",
+                len(unknown),
+            )
             % {"unknown": ", ".join(name or _("(blank)") for name in unknown)}
         )
     repeated = [name for name, count in Counter(columns).items() if count > 1 and name]
@@ -221,6 +260,11 @@ def plan_enrolment(*, classroom: Classroom, text: str) -> EnrolmentPlan:
         for name in REQUIRED_COLUMNS + OPTIONAL_COLUMNS:
             setattr(row, name, values.get(name, ""))
         row.email = row.email.lower()
+        if "username" not in columns:
+            # An existing account is found by its email; a new one is named by it (an email
+            # address is a valid username, and unique).
+            row.username = row.email
+            row.username_from_file = False
         plan.rows.append(row)
 
     if plan.file_errors:
@@ -295,8 +339,10 @@ def _check_against_accounts(rows: list[EnrolmentRow], *, classroom: Classroom) -
     for row in rows:
         if row.errors:
             continue
-        named = by_username.get(row.username.lower())
         mailed = by_email.get(row.email)
+        if not row.username_from_file and mailed is not None:
+            row.username = mailed.username
+        named = by_username.get(row.username.lower())
         if named is None and mailed is None:
             continue
         if named is not None and mailed is not None and named.pk != mailed.pk:

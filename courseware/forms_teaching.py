@@ -15,7 +15,8 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import Role, User
 from config.input_policy import InputRefused, check_moment
 from courseware.enrolment import decode_upload
-from courseware.models import Assignment, AssignmentKind, Course
+from courseware.models import Assignment, AssignmentKind, Course, LatePenaltyUnit
+from courseware.models.teaching import MAX_LATE_GRACE_MINUTES
 from courseware.selectors.teaching import (
     assignable_prompts,
     assignable_quizzes,
@@ -94,7 +95,11 @@ class JoinForm(forms.Form):
         label=_("Join code"),
         max_length=32,
         required=False,  # the service says what an empty code means, in its own words
-        help_text=_("The code your teacher gave you, e.g. HSCMHA26."),
+        # No example code: any example could be a real class's code, and a student would join it.
+        help_text=_(
+            "The eight-character code your teacher gave you. Upper or lower case and dashes "
+            "do not matter."
+        ),
         widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "characters"}),
     )
 
@@ -149,6 +154,8 @@ KIND_FIELDS = {
     AssignmentKind.ESSAY: (
         "late_penalty_percent_per_day",
         "late_penalty_floor_percent",
+        "late_penalty_unit",
+        "late_grace_minutes",
         "allow_resubmission",
         "anonymous_marking",
     ),
@@ -186,7 +193,7 @@ class AssignmentForm(forms.Form):
         ),
     )
     late_penalty_percent_per_day = forms.DecimalField(
-        label=_("Late penalty (% of the mark per day late)"),
+        label=_("Late penalty (% of the mark)"),
         min_value=0,
         max_value=100,
         decimal_places=2,
@@ -198,6 +205,21 @@ class AssignmentForm(forms.Form):
         max_value=100,
         decimal_places=2,
         initial=0,
+    )
+    late_penalty_unit = forms.ChoiceField(
+        label=_("Charged"),
+        choices=LatePenaltyUnit.choices,
+        initial=LatePenaltyUnit.DAY,
+        required=False,  # left out: per started day, as before the choice existed
+        help_text=_("Each started day (or hour) after the due time costs the penalty again."),
+    )
+    late_grace_minutes = forms.IntegerField(
+        label=_("Grace period (minutes)"),
+        min_value=0,
+        max_value=MAX_LATE_GRACE_MINUTES,
+        initial=0,
+        required=False,  # left out: no grace
+        help_text=_("Work handed in up to this many minutes late is not penalised."),
     )
     allow_resubmission = forms.BooleanField(label=_("Allow resubmission"), required=False)
     anonymous_marking = forms.BooleanField(
@@ -221,6 +243,12 @@ class AssignmentForm(forms.Form):
         target.queryset = queryset
         target.label = TARGET_LABELS[kind]
         target.empty_label = _("Choose…")
+
+    def clean_late_penalty_unit(self) -> str:
+        return self.cleaned_data["late_penalty_unit"] or LatePenaltyUnit.DAY
+
+    def clean_late_grace_minutes(self) -> int:
+        return self.cleaned_data["late_grace_minutes"] or 0
 
     def service_kwargs(self) -> dict:
         """The cleaned data as the assignment services take it."""

@@ -146,6 +146,8 @@ def classroom_export(*, classroom: Classroom) -> dict[str, Any]:
                 "cutoff_at": _when(a.cutoff_at),
                 "late_penalty_percent_per_day": str(a.late_penalty_percent_per_day),
                 "late_penalty_floor_percent": str(a.late_penalty_floor_percent),
+                "late_penalty_unit": a.late_penalty_unit,
+                "late_grace_minutes": a.late_grace_minutes,
                 "allow_resubmission": a.allow_resubmission,
                 "anonymous_marking": a.anonymous_marking,
                 "max_attempts": a.max_attempts,
@@ -375,6 +377,9 @@ def classroom_import(*, data: dict[str, Any]) -> Classroom:
                 cutoff_at=_parse_when(item["cutoff_at"]),
                 late_penalty_percent_per_day=Decimal(item["late_penalty_percent_per_day"]),
                 late_penalty_floor_percent=Decimal(item["late_penalty_floor_percent"]),
+                # Archives made before these rules existed charged per day, with no grace.
+                late_penalty_unit=item.get("late_penalty_unit", "day"),
+                late_grace_minutes=item.get("late_grace_minutes", 0),
                 allow_resubmission=item["allow_resubmission"],
                 anonymous_marking=item["anonymous_marking"],
                 max_attempts=item["max_attempts"],

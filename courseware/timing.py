@@ -25,10 +25,13 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
+from django.utils import timezone
+
 if TYPE_CHECKING:
     from courseware.models import Assignment, Extension
 
 MINUTES_PER_DAY = 24 * 60
+MINUTES_PER_HOUR = 60
 
 
 class DeadlineState(StrEnum):
@@ -107,15 +110,27 @@ def deadline_for(*, assignment: Assignment, extension: Extension | None, now: da
     )
 
 
+def format_moment(value: datetime) -> str:
+    """A moment as the whole site writes it, in the school's time zone: "Sun 22 Nov 2026,
+    9:05 AM". Written directly: the queue formats thousands and Django's date filter is slow."""
+    local = timezone.localtime(value)
+    hour = local.hour % 12 or 12
+    noon = "AM" if local.hour < 12 else "PM"
+    return f"{local:%a} {local.day} {local:%b %Y}, {hour}:{local:%M} {noon}"
+
+
 def late_penalty_percent(*, assignment: Assignment, minutes_late: int) -> Decimal:
     """The percentage taken off a mark for lateness.
 
-    Each started day late costs ``late_penalty_percent_per_day``; the mark kept never falls below
+    Work up to ``late_grace_minutes`` late costs nothing. Beyond that, each started unit
+    (``late_penalty_unit``: a day or an hour, counted from the due time) costs
+    ``late_penalty_percent_per_day``; the mark kept never falls below
     ``late_penalty_floor_percent``, so the penalty is capped at ``100 - floor``.
     """
-    if minutes_late <= 0:
+    if minutes_late <= 0 or minutes_late <= assignment.late_grace_minutes:
         return Decimal(0)
-    days_late = math.ceil(minutes_late / MINUTES_PER_DAY)
-    penalty = assignment.late_penalty_percent_per_day * days_late
+    unit_minutes = MINUTES_PER_HOUR if assignment.late_penalty_unit == "hour" else MINUTES_PER_DAY
+    units_late = math.ceil(minutes_late / unit_minutes)
+    penalty = assignment.late_penalty_percent_per_day * units_late
     cap = Decimal(100) - assignment.late_penalty_floor_percent
     return max(Decimal(0), min(penalty, cap))

@@ -102,3 +102,14 @@ def test_every_variable_compose_sets_is_documented_in_env_example():
     }
     for name in ("web", "worker"):
         assert set(SERVICES[name]["environment"]) <= documented
+
+
+def test_the_readme_says_how_to_choose_host_and_port_and_that_the_first_run_downloads():
+    """Every ``make`` variable the README offers exists in the Makefile, and is used by run."""
+    readme = (ROOT / "README.md").read_text()
+    makefile = (ROOT / "Makefile").read_text()
+    for variable in ("HOST", "PORT"):
+        assert re.search(rf"make run [^\n]*\b{variable}=", readme), variable
+        assert re.search(rf"^{variable} \?=", makefile, re.M), variable
+    assert "runserver $(HOST):$(PORT)" in makefile
+    assert "first run downloads" in readme

@@ -48,6 +48,7 @@ from courseware.models.teaching import (
     AssignmentKind,
     Classroom,
     Extension,
+    LatePenaltyUnit,
     Membership,
     MembershipRole,
     QuizAnswer,
@@ -58,6 +59,7 @@ from courseware.models.teaching import (
 __all__ = [
     "Assignment",
     "AssignmentKind",
+    "LatePenaltyUnit",
     "Choice",
     "CommentBankEntry",
     "CriterionGrade",

@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -120,6 +121,16 @@ class AssignmentKind(models.TextChoices):
     QUIZ = "quiz", _("Quiz")
 
 
+class LatePenaltyUnit(models.TextChoices):
+    """What a late penalty's rate is charged per: each started day, or each started hour."""
+
+    DAY = "day", _("per started day")
+    HOUR = "hour", _("per started hour")
+
+
+MAX_LATE_GRACE_MINUTES = 7 * 24 * 60
+
+
 class AssignmentQuerySet(models.QuerySet):
     def live(self):
         """Assignments that have not been withdrawn."""
@@ -129,9 +140,11 @@ class AssignmentQuerySet(models.QuerySet):
 class Assignment(models.Model):
     """Work set for a class: a reading, an essay prompt or a quiz, with its dates and rules.
 
-    ``due_at`` is when it is due; work after it is late (and penalised by
-    ``late_penalty_percent_per_day`` down to ``late_penalty_floor_percent`` of the raw mark);
-    after ``cutoff_at`` nothing more is accepted. Dates are stored in UTC.
+    ``due_at`` is when it is due; work after it is late. Work more than ``late_grace_minutes``
+    late is penalised ``late_penalty_percent_per_day`` per started ``late_penalty_unit`` (a day,
+    or an hour: the field keeps its first name) counted from the due time, down to
+    ``late_penalty_floor_percent`` of the raw mark; after ``cutoff_at`` nothing more is accepted.
+    Dates are stored in UTC.
     """
 
     classroom = models.ForeignKey(
@@ -162,6 +175,18 @@ class Assignment(models.Model):
         max_digits=5,
         decimal_places=2,
         default=0,
+    )
+    late_penalty_unit = models.CharField(
+        _("late penalty charged"),
+        max_length=8,
+        choices=LatePenaltyUnit,
+        default=LatePenaltyUnit.DAY,
+    )
+    late_grace_minutes = models.PositiveIntegerField(
+        _("grace period (minutes)"),
+        default=0,
+        validators=[MaxValueValidator(MAX_LATE_GRACE_MINUTES)],
+        help_text=_("Work handed in up to this many minutes after the due time is not penalised."),
     )
     allow_resubmission = models.BooleanField(_("resubmission allowed"), default=False)
     anonymous_marking = models.BooleanField(_("anonymous marking"), default=False)
@@ -221,6 +246,11 @@ class Assignment(models.Model):
                 & models.Q(late_penalty_floor_percent__gte=0)
                 & models.Q(late_penalty_floor_percent__lte=100),
                 name="courseware_assignment_penalty_range",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(late_penalty_unit__in=LatePenaltyUnit.values)
+                & models.Q(late_grace_minutes__lte=MAX_LATE_GRACE_MINUTES),
+                name="courseware_assignment_late_rules",
             ),
             models.CheckConstraint(
                 condition=models.Q(max_attempts__gte=1),

@@ -6,6 +6,8 @@ from django import template
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from courseware.timing import format_moment
+
 register = template.Library()
 
 
@@ -65,14 +67,8 @@ def submission_feedback(context, submission):
 
 @register.filter
 def local_when(value) -> str:
-    """A moment in the school's time zone as "Sun 22 Nov 2026, 9:05 AM" (the ``_when`` format),
-    written directly: the queue formats thousands and Django's date filter is slow."""
-    if not value:
-        return ""
-    local = timezone.localtime(value)
-    hour = local.hour % 12 or 12
-    noon = "AM" if local.hour < 12 else "PM"
-    return f"{local:%a} {local.day} {local:%b %Y}, {hour}:{local:%M} {noon}"
+    """A moment in the site's one date-time format (``courseware.timing.format_moment``)."""
+    return format_moment(value) if value else ""
 
 
 @register.filter

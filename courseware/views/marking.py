@@ -23,6 +23,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from courseware import exports, permissions
@@ -167,12 +168,33 @@ def marking_reveal(request, pk: int):
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def marking_release_all(request, pk: int):
-    """Release every finished grade of the assignment that has not been released."""
+    """Release every finished grade of the assignment that has not been released, once the
+    marker has confirmed on a page that says how many students will see theirs.
+
+    The confirming form carries the number it showed; if more (or fewer) grades became ready in
+    the meantime, the page asks again with the new number instead of releasing.
+    """
     assignment = selectors.essay_assignment_get_for_marker(user=request.user, pk=pk)
     if not permissions.can_release(request.user, assignment.classroom):
         raise Http404
+    releasable = selectors.marking_queue(assignment=assignment, now=timezone.now()).releasable
+    confirmed = request.method == "POST" and request.POST.get("confirm") == "yes"
+    expected = request.POST.get("expected")
+    changed = confirmed and expected is not None and expected != str(releasable)
+    if not confirmed or changed:
+        return render(
+            request,
+            "courseware/marking/release_confirm.html",
+            {
+                "assignment": assignment,
+                "classroom": assignment.classroom,
+                "releasable": releasable,
+                "changed": changed,
+                "editable": not assignment.classroom.is_archived,
+            },
+        )
     try:
         count = services.grades_release_all(
             assignment=assignment, by=request.user, now=timezone.now()
@@ -183,7 +205,11 @@ def marking_release_all(request, pk: int):
         if count:
             messages.success(
                 request,
-                _("Released %(count)s grade(s): those students can now read their feedback.")
+                ngettext(
+                    "Released %(count)s grade: that student can now read their feedback.",
+                    "Released %(count)s grades: those students can now read their feedback.",
+                    count,
+                )
                 % {"count": count},
             )
         else:

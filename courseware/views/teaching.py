@@ -15,7 +15,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
-from django.utils import dateformat, timezone
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
@@ -38,7 +38,7 @@ from courseware.selectors import teaching as selectors
 from courseware.selectors.naming import student_naming
 from courseware.selectors.teaching import Bucket
 from courseware.services import teaching as services
-from courseware.timing import deadline_for
+from courseware.timing import deadline_for, format_moment
 
 
 def home(request):
@@ -648,9 +648,7 @@ def extension_grant(request, pk: int):
                 _("%(name)s has an extension to %(due)s.")
                 % {
                     "name": extension.student.name,
-                    "due": dateformat.format(
-                        timezone.localtime(extension.due_at), "D j M Y, g:i a"
-                    ),
+                    "due": format_moment(extension.due_at),
                 },
             )
             return redirect(assignment)

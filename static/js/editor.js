@@ -73,6 +73,7 @@
     timer: null,
     retryMs: 0,
     conflict: null, // {mode, theirs, revision, savedAt}
+    refusal: null, // why the server refused the last save, shown if a hand-in then fails
     locked: textarea.readOnly,
     submitting: false,
   };
@@ -201,6 +202,20 @@
     }
   }
 
+  // What the server said when it refused a save: its message (an essay over the size limit says
+  // so), or the status code when the body says nothing readable.
+  function refusalReason(result) {
+    var data = result.data || {};
+    var reason = data.detail;
+    if (!reason) {
+      var field = Object.keys(data).filter(function (key) { return key !== "code"; })[0];
+      reason = field ? data[field] : null;
+    }
+    if (Array.isArray(reason)) reason = reason.join(" ");
+    if (reason) return String(reason);
+    return result.status === 413 ? text.tooLarge : String(result.status);
+  }
+
   // Save the textarea now; resolves true once the server holds exactly this text.
   function save(options) {
     options = options || {};
@@ -221,6 +236,7 @@
         state.saving = null;
         var data = result.data || {};
         if (result.status === 200) {
+          state.refusal = null;
           afterSaved(data, sentText);
           return !isDirty();
         }
@@ -242,10 +258,12 @@
           return false;
         }
         writeLocal();
-        setStatus(text.refused + ": " + (data.detail || result.status), "refused");
+        state.refusal = refusalReason(result);
+        setStatus(text.refused + ": " + state.refusal, "refused");
         return false;
       }, function () {
         state.saving = null;
+        state.refusal = null;
         writeLocal();
         setStatus(text.offline, "offline");
         retryLater();
@@ -544,7 +562,13 @@
         state.submitting = false;
         submitButton.disabled = false;
         submitButton.removeAttribute("aria-busy");
-        if (!state.conflict && !state.locked) setStatus(text.submitUnsaved, "refused");
+        if (state.conflict || state.locked) return;
+        // A refusal is the server's answer (too long, not valid text): say why, not "offline".
+        if (state.refusal) {
+          setStatus(text.submitRefused.replace("%(reason)s", state.refusal), "refused");
+        } else {
+          setStatus(text.submitUnsaved, "refused");
+        }
         return;
       }
       revisionInput.value = String(state.revision);

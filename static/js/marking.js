@@ -172,16 +172,39 @@
     return fieldset.querySelector("input[type=number]");
   }
 
+  // The marks a criterion adds to the total: the chosen level's, or the marks typed within its
+  // band (above the next level down, up to this level's). A typed value outside the band, or one
+  // left over from the previous level while a new one is chosen, is flagged and counted at the
+  // nearest mark the band allows, so the total never reads "99 / 8".
+  function criterionMarks(fieldset) {
+    var level = chosen(fieldset);
+    var field = marksField(fieldset);
+    if (!level || !level.value) {
+      field.removeAttribute("aria-invalid");
+      return 0;
+    }
+    var top = Number(level.dataset.marks);
+    var bottom = level.dataset.above ? Number(level.dataset.above) + 0.01 : 0;
+    var text = field.value.trim();
+    if (text === "") {
+      field.removeAttribute("aria-invalid");
+      return top;
+    }
+    var given = Number(text);
+    var valid = !isNaN(given) && given >= bottom && given <= top;
+    // Only the invalid state is marked: Pico colours aria-invalid="false" green.
+    if (valid) field.removeAttribute("aria-invalid");
+    else field.setAttribute("aria-invalid", "true");
+    if (isNaN(given)) return top;
+    return Math.min(Math.max(given, bottom), top);
+  }
+
   function recompute() {
     var raw = 0;
     criteria().forEach(function (fieldset) {
-      var level = chosen(fieldset);
-      var field = marksField(fieldset);
-      if (level && level.value) {
-        var given = field.value.trim() === "" ? Number(level.dataset.marks) : Number(field.value);
-        if (!isNaN(given)) raw += given;
-      }
+      raw += criterionMarks(fieldset);
     });
+    raw = roundHalfUp(raw);
     var final = roundHalfUp((raw * (100 - penalty)) / 100);
     document.getElementById("raw-mark").textContent = show(raw);
     document.getElementById("final-mark").textContent = show(final);

@@ -98,6 +98,16 @@ def test_password_reset_emails_a_link_and_stays_silent_about_unknown_addresses(c
     assert "/accounts/password/reset/key/" in reset_mails[0].body
 
 
+def test_emails_name_the_site_lectern_not_the_host(client):
+    student = StudentFactory()
+    client.post(reverse("account_reset_password"), {"email": student.email})
+    (reset_mail,) = [m for m in mail.outbox if student.email in m.to]
+    assert reset_mail.subject.startswith("[Lectern] ")
+    assert "Lectern" in reset_mail.body
+    assert "testserver" not in reset_mail.subject
+    assert "from testserver" not in reset_mail.body.lower()
+
+
 def test_password_change_takes_effect(client):
     student = StudentFactory()
     client.force_login(student)

@@ -266,3 +266,39 @@ def test_token_users_are_throttled_and_told_when_to_come_back(world, tight_rates
     other = APIClient()
     other.force_authenticate(world.school.student)
     assert other.get("/api/v1/assignments/").status_code == 200
+
+
+@pytest.mark.parametrize(
+    "bad",
+    [{"late_penalty_unit": "week"}, {"late_grace_minutes": -1}, {"late_grace_minutes": 10_081}],
+)
+def test_bad_late_rules_are_field_errors(world, teacher, unchanged, bad):
+    prompt = EssayPromptFactory(course=world.school.classroom.course)
+    body = _valid(world, kind=AssignmentKind.ESSAY, target=prompt.pk, **bad)
+    response = teacher.post(URL, body, format="json")
+    assert response.status_code == 400
+    assert set(response.json()) == set(bad)
+
+
+def test_the_late_rules_are_set_and_read_through_the_api(world, teacher):
+    prompt = EssayPromptFactory(course=world.school.classroom.course)
+    body = _valid(
+        world,
+        kind=AssignmentKind.ESSAY,
+        target=prompt.pk,
+        late_penalty_percent_per_day="2.00",
+        late_penalty_unit="hour",
+        late_grace_minutes=15,
+    )
+    created = teacher.post(URL, body, format="json")
+    assert created.status_code == 201, created.json()
+    assert (created.json()["late_penalty_unit"], created.json()["late_grace_minutes"]) == (
+        "hour",
+        15,
+    )
+    changed = teacher.patch(
+        f"{URL}{created.json()['id']}/", {"late_penalty_unit": "day"}, format="json"
+    )
+    assert changed.status_code == 200
+    assignment = Assignment.objects.get(pk=created.json()["id"])
+    assert (assignment.late_penalty_unit, assignment.late_grace_minutes) == ("day", 15)

@@ -136,6 +136,7 @@ def _crawl(demo_school) -> dict[str, tuple[str | None, list[tuple[str, int]]]]:
         url("courseware:rubric-create"),
         url("courseware:rubric-edit", rubric.pk),
         url("courseware:marking-queue", essay.pk),
+        url("courseware:marking-release-all", essay.pk),
         url("courseware:mark-submission", submission.pk),
         url("courseware:assignment-statistics", essay.pk),
         url("courseware:comment-bank"),

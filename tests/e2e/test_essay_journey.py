@@ -274,3 +274,21 @@ def test_scripts_in_an_essay_never_run_in_the_preview_or_for_the_teacher(
     screenshot(teacher_page, "teacher-view")
     context.close()
     assert dialogs == []
+
+
+def test_handing_in_an_essay_over_the_size_limit_says_so(page, live_server, essay_class, log_in):
+    """The server's refusal is shown, not a "check your connection" that sends the student
+    hunting for a network fault."""
+    essay, student, _teacher = essay_class
+    log_in(page, student.username, PASSWORD)
+    _open_editor(page, live_server, essay)
+    editor = page.get_by_label("Your essay", exact=True)
+    editor.fill("word " * 50_001)
+    page.locator("#honesty").check()
+    page.locator("#submit-essay").click()
+    status = page.locator("#save-status")
+    expect(status).to_contain_text("Nothing was handed in")
+    expect(status).to_contain_text("limited to 50,000 words")
+    expect(status).not_to_contain_text("connection")
+    submission = Submission.objects.get(assignment=essay, student=student)
+    assert not SubmissionVersion.objects.filter(submission=submission).exists()

@@ -133,6 +133,15 @@ def test_a_teacher_marks_and_releases_two_essays_and_the_student_reads_the_feedb
     # Choose levels: the marks add up live, before the server has answered.
     _choose_levels(page, [0, 1])
     expect(page.locator("#raw-mark")).not_to_have_text("0")
+    # A mark typed beyond the level's band is flagged, and the total never reads "99 / 8".
+    marks = page.locator("fieldset.criterion input[type=number]").first
+    marks.fill("99")
+    expect(marks).to_have_attribute("aria-invalid", "true")
+    raw = float(page.locator("#raw-mark").inner_text())
+    assert raw <= float(page.locator("#max-mark").inner_text()), raw
+    marks.fill("")
+    expect(marks).not_to_have_attribute("aria-invalid", "true")
+    expect(page.locator("#save-status")).to_contain_text("Saved at")
     page.get_by_label("Comment on Knowledge and understanding").fill(
         "Accurate and well chosen detail on the 1923 discussion."
     )
@@ -176,7 +185,10 @@ def test_a_teacher_marks_and_releases_two_essays_and_the_student_reads_the_feedb
 
     # Both marked: release them from the queue at once.
     page.goto(f"{live_server.url}{reverse('courseware:marking-queue', args=[assignment.pk])}")
-    page.get_by_role("button", name="Release 2 finished grades").click()
+    page.get_by_role("button", name="Release 2 finished grades…").click()
+    expect(page.get_by_text("2 students will see their marks and feedback")).to_be_visible()
+    screenshot(page, "release-confirm")
+    page.get_by_role("button", name="Release 2 grades").click()
     expect(page.locator(".messages")).to_contain_text("Released 2")
     expect(queue.get_by_text("Released")).to_have_count(2)
     screenshot(page, "queue-released")

@@ -100,7 +100,7 @@ def test_teacher_sets_a_reading_and_an_essay_and_a_student_who_joins_by_code_see
         fields={
             "Due": "2030-03-20T09:00",
             "Cut-off": "2030-03-19T09:00",  # before the due date: refused
-            "Late penalty (% of the mark per day late)": "5",
+            "Late penalty (% of the mark)": "5",
             "Never keep less than (% of the mark)": "50",
         },
     )
@@ -120,7 +120,7 @@ def test_teacher_sets_a_reading_and_an_essay_and_a_student_who_joins_by_code_see
     essay = Assignment.objects.get(kind=AssignmentKind.ESSAY, title__startswith="China")
     assert essay.late_penalty_percent_per_day == 5
     table.get_by_role("link", name="China, Britain and the war scare").click()
-    expect(page.get_by_text("5% a day, never below 50% of the mark")).to_be_visible()
+    expect(page.get_by_text("5% per started day late, never below 50% of the mark")).to_be_visible()
     screenshot(page, "teacher-essay-page")
     page.get_by_role("button", name="Log out").click()
 

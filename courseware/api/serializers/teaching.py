@@ -16,7 +16,8 @@ from courseware.api.common import (
     StrictIntegerField,
     StrictSerializer,
 )
-from courseware.models import AssignmentKind, MembershipRole
+from courseware.models import AssignmentKind, LatePenaltyUnit, MembershipRole
+from courseware.models.teaching import MAX_LATE_GRACE_MINUTES
 
 
 class PersonSerializer(serializers.Serializer):
@@ -165,6 +166,8 @@ class AssignmentSerializer(serializers.Serializer):
     cutoff_at = MomentField(allow_null=True)
     late_penalty_percent_per_day = serializers.DecimalField(max_digits=5, decimal_places=2)
     late_penalty_floor_percent = serializers.DecimalField(max_digits=5, decimal_places=2)
+    late_penalty_unit = serializers.ChoiceField(choices=LatePenaltyUnit.choices)
+    late_grace_minutes = serializers.IntegerField()
     allow_resubmission = serializers.BooleanField()
     anonymous_marking = serializers.BooleanField()
     max_attempts = serializers.IntegerField()
@@ -226,6 +229,17 @@ class AssignmentChangeSerializer(StrictSerializer):
     cutoff_at = MomentField(required=False, allow_null=True)
     late_penalty_percent_per_day = _money(required=False)
     late_penalty_floor_percent = _money(required=False)
+    late_penalty_unit = serializers.ChoiceField(
+        choices=LatePenaltyUnit.choices,
+        required=False,
+        help_text=_("Charge the late penalty per started day or per started hour."),
+    )
+    late_grace_minutes = StrictIntegerField(
+        min_value=0,
+        max_value=MAX_LATE_GRACE_MINUTES,
+        required=False,
+        help_text=_("Minutes after the due time before a late penalty applies."),
+    )
     allow_resubmission = StrictBooleanField(required=False)
     anonymous_marking = StrictBooleanField(required=False)
     max_attempts = StrictIntegerField(min_value=1, max_value=20, required=False)

@@ -233,3 +233,18 @@ def test_the_reading_page_costs_the_same_for_a_short_and_a_long_reading(client, 
             _page(client, reading)
         counts.append(len(queries))
     assert counts[0] == counts[1]
+
+
+def test_the_import_provenance_is_for_teachers_not_students(client, school):
+    reading = _set_for(
+        school,
+        ReadingFactory(
+            slug="notes",
+            text=CHAPTER,
+            provenance="Seed document 000_fbe8f050d7762f83.txt: a school notes web page.",
+        ),
+    )
+    client.force_login(school.student)
+    assert "000_fbe8f050d7762f83.txt" not in _page(client, reading)
+    client.force_login(school.teacher)
+    assert "000_fbe8f050d7762f83.txt" in _page(client, reading)

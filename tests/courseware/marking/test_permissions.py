@@ -100,9 +100,16 @@ PAGES = [
     ),
     (
         "courseware:marking-release-all",
+        "get",
+        lambda w: {"pk": w["assignment"].pk},
+        None,
+        MARKERS_ONLY,
+    ),
+    (
+        "courseware:marking-release-all",
         "post",
         lambda w: {"pk": w["assignment"].pk},
-        {},
+        {"confirm": "yes"},
         markers(302),
     ),
     ("courseware:mark-submission", "get", lambda w: {"pk": w["submission"].pk}, None, MARKERS_ONLY),

@@ -3,6 +3,7 @@ under anonymous marking, the gradebook's totals, exports, statistics and the fee
 
 import csv
 import io
+import re
 import zipfile
 from decimal import Decimal
 
@@ -120,6 +121,29 @@ def test_releasing_an_unfinished_grade_from_the_page_says_why_and_changes_nothin
     assert response.status_code == 400
     assert "mark it ready before releasing" in response.content.decode()
     assert _snapshot(essay.submission) == before
+
+
+def test_releasing_all_grades_asks_first_and_says_how_many_students_will_see_them(
+    client, school, essay
+):
+    graded(essay.submission, school.teacher)
+    url = reverse("courseware:marking-release-all", args=[essay.assignment.pk])
+    client.force_login(school.teacher)
+    queue = client.get(reverse("courseware:marking-queue", args=[essay.assignment.pk]))
+    assert f'href="{url}"' in queue.content.decode()  # the queue's button asks first
+
+    before = _snapshot(essay.submission)
+    for asking in (client.get(url), client.post(url)):  # no confirmation: nothing released
+        assert asking.status_code == 200
+        assert "1 student will see their mark and feedback" in asking.content.decode()
+    # The number changed since the page was shown: ask again, release nothing.
+    stale = client.post(url, {"confirm": "yes", "expected": "3"})
+    assert "The number of finished grades changed" in stale.content.decode()
+    assert _snapshot(essay.submission) == before
+
+    released = client.post(url, {"confirm": "yes", "expected": "1"})
+    assert released.status_code == 302
+    assert Grade.objects.get(submission=essay.submission).released_at is not None
 
 
 def test_release_then_the_student_sees_the_grade_on_their_pages(client, school, essay):
@@ -320,3 +344,14 @@ def test_the_feedback_pdf_holds_the_levels_comments_and_marks(client, school, es
     assert response["Content-Type"] == "application/pdf"
     assert response.content.startswith(b"%PDF")
     assert "attachment" in response["Content-Disposition"]
+
+
+def test_the_queue_counts_one_student_in_the_singular(client, school, essay):
+    client.force_login(school.teacher)
+    html = client.get(reverse("courseware:marking-queue", args=[essay.assignment.pk])).content
+    counted = re.search(rb"(\d+) students?</p>", html)
+    assert counted, "the queue says how many students"
+    number = int(counted.group(1))
+    assert counted.group(0).decode() == (
+        "1 student</p>" if number == 1 else f"{number} students</p>"
+    )

@@ -11,6 +11,7 @@ from django.utils import timezone
 from courseware.models import Submission, SubmissionStatus, SubmissionVersion
 from courseware.services.submissions import submission_draft_save
 from courseware.services.teaching import assignment_update
+from courseware.timing import format_moment
 from tests.courseware.submissions.xss import XSS_PAYLOADS, assert_inert
 from tests.factories import (
     course_reading,
@@ -57,6 +58,17 @@ def test_a_student_starts_an_essay_from_the_question(student, essay):
     editor = student.get(_write_url(essay))
     assert 'id="essay-text"' in editor.content.decode()
     assert Submission.objects.count() == 1
+
+
+def test_start_writing_on_the_assignment_page_opens_the_editor_in_one_press(student, essay):
+    page = student.get(essay.get_absolute_url()).content.decode()
+    start_form = re.search(r'<form method="post" action="([^"]+)" class="essay-start">', page)
+    assert start_form, "the assignment page offers Start writing as a form, not a link"
+    assert start_form.group(1) == _write_url(essay)
+    assert "Start writing</button>" in page
+    editor = student.post(start_form.group(1), follow=True)
+    assert 'id="essay-text"' in editor.content.decode()
+    assert Submission.objects.filter(assignment=essay).count() == 1
 
 
 def test_the_editor_shows_the_draft_its_revision_and_the_live_count(student, essay, school):
@@ -148,7 +160,11 @@ def test_handing_in_shows_a_receipt_in_school_time(student, essay, school):
     assert "Handed in: version 1, 12 words." in html
     assert version.short_hash in html
     local = timezone.localtime(version.submitted_at)
-    assert local.strftime("%Y") in html and re.search(r"\d{1,2}:\d{2} [ap]\.m\. AE[DS]T", html)
+    # The site's one date-time format, in the school's zone, which the tooltip names.
+    assert local.strftime("%Y") in html and re.search(
+        r'title="AE[DS]T">\w{3} \d{1,2} \w{3} \d{4}, \d{1,2}:\d{2} [AP]M</time>', html
+    )
+    assert format_moment(version.submitted_at) in html
     assert "On time" in html
 
 

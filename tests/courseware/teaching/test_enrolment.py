@@ -2,6 +2,8 @@
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import Role, User
@@ -145,7 +147,7 @@ def test_a_teacher_listed_by_both_username_and_email_is_refused():
     ("text", "message"),
     [
         ("", "empty"),
-        ("username,email,first_name\n", "missing the column(s): last_name"),
+        ("username,email,first_name\n", "missing the column: last_name"),
         (HEADER, "no students"),
         ("username,email,first_name,last_name,year\nava,a@s.example,Ava,C,12\n", "year"),
         ("username,email,email,first_name,last_name\n", "more than once: email"),
@@ -201,3 +203,63 @@ def test_an_archived_class_takes_no_enrolment():
     services.classroom_archive(classroom=classroom, now=timezone.now())
     with pytest.raises(ValidationError, match="archived"):
         classroom_enrol_csv(classroom=classroom, text=_csv("ava,ava@school.example,Ava,Chen,"))
+
+
+@pytest.mark.parametrize(
+    "header",
+    [
+        "Email Address,First name,Surname",
+        "E-mail,Given name,Family name",
+        "email,first_name,last_name",
+        "Username,Email,First Name,Last Name,Preferred name",
+    ],
+)
+def test_common_spreadsheet_headings_are_recognised(header):
+    with_username = header.startswith("Username")
+    values = ("ava.c," if with_username else "") + "Ava.Chen@School.example,Ava,Chen"
+    plan = plan_enrolment(classroom=ClassroomFactory(), text=f"{header}\n{values}\n")
+    assert plan.is_valid, plan.file_errors
+    (row,) = plan.rows
+    assert (row.email, row.first_name, row.last_name) == ("ava.chen@school.example", "Ava", "Chen")
+    assert row.username == ("ava.c" if with_username else "ava.chen@school.example")
+    assert row.status == RowStatus.NEW
+
+
+def test_a_file_with_unknown_headings_is_refused_and_no_row_shows_as_a_new_account(client, school):
+    client.force_login(school.school_admin)
+    upload = SimpleUploadedFile(
+        "students.csv", b"Student,Mail,Year\nAva Chen,ava@school.example,12\n", "text/csv"
+    )
+    response = client.post(
+        reverse("courseware:classroom-enrol", args=[school.classroom.pk]), {"file": upload}
+    )
+    html = response.content.decode()
+    assert "columns Lectern does not know: student, mail, year" in html
+    assert "New account" not in html
+    assert not User.objects.filter(email="ava@school.example").exists()
+
+
+def test_the_preview_counts_in_the_singular_for_one(client, school):
+    client.force_login(school.school_admin)
+    upload = SimpleUploadedFile(
+        "students.csv",
+        b"Email Address,First name,Surname\nnew@school.example,Ann,New\n",
+        "text/csv",
+    )
+    response = client.post(
+        reverse("courseware:classroom-enrol", args=[school.classroom.pk]), {"file": upload}
+    )
+    html = response.content.decode()
+    assert "1 new student account," in html
+    assert "0 existing students to enrol" in html
+    assert "1 new student accounts" not in html
+
+
+def test_without_a_username_column_an_existing_student_is_found_by_email():
+    classroom = ClassroomFactory()
+    existing = StudentFactory(username="ava.chen", email="ava@school.example")
+    text = "Email Address,Given name,Family name\nAVA@school.example,Ava,Chen\n"
+    plan = plan_enrolment(classroom=classroom, text=text)
+    assert plan.is_valid, [row.errors for row in plan.rows]
+    (row,) = plan.rows
+    assert (row.status, row.user, row.username) == (RowStatus.EXISTING, existing, "ava.chen")

@@ -123,3 +123,29 @@ def test_late_penalty_is_per_started_day_down_to_the_floor(minutes_late, penalty
         late_penalty_percent_per_day=Decimal(10), late_penalty_floor_percent=Decimal(40)
     )
     assert late_penalty_percent(assignment=assignment, minutes_late=minutes_late) == penalty
+
+
+@pytest.mark.parametrize(
+    ("unit", "grace", "minutes_late", "penalty"),
+    [
+        ("day", 0, 8, Decimal(10)),  # eight minutes late is a started day
+        ("day", 15, 8, Decimal(0)),  # within the grace period
+        ("day", 15, 15, Decimal(0)),
+        ("day", 15, 16, Decimal(10)),  # past the grace: counted from the due time
+        ("hour", 0, 8, Decimal(10)),
+        ("hour", 0, 60, Decimal(10)),
+        ("hour", 0, 61, Decimal(20)),
+        ("hour", 10, 130, Decimal(30)),  # three started hours
+        ("hour", 0, 24 * 60, Decimal(60)),  # still never more than 100 - floor
+    ],
+)
+def test_late_penalty_honours_the_grace_period_and_the_teachers_unit(
+    unit, grace, minutes_late, penalty
+):
+    assignment = _assignment(
+        late_penalty_percent_per_day=Decimal(10),
+        late_penalty_floor_percent=Decimal(40),
+        late_penalty_unit=unit,
+        late_grace_minutes=grace,
+    )
+    assert late_penalty_percent(assignment=assignment, minutes_late=minutes_late) == penalty

@@ -1,5 +1,6 @@
 """Teaching pages: what each person sees, and how bad input is answered."""
 
+import re
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -8,13 +9,16 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import User
-from courseware.forms_teaching import EnrolmentConfirmForm
+from courseware.forms_teaching import EnrolmentConfirmForm, JoinForm
 from courseware.models import Assignment, AssignmentKind, Classroom, MembershipRole, QuizAttempt
 from courseware.services.content import reading_mark_read
 from courseware.services.submissions import submission_return
 from courseware.services.teaching import (
+    JOIN_CODE_ALPHABET,
+    JOIN_CODE_LENGTH,
     classroom_join_code_regenerate,
     classroom_join_code_set_enabled,
+    normalise_join_code,
     quiz_attempt_start,
 )
 from tests.factories import (
@@ -277,6 +281,31 @@ def test_a_teacher_sets_an_essay_with_its_rules(client, school):
     )
     assert essay.allow_resubmission and essay.anonymous_marking
     assert essay.created_by == school.teacher
+
+
+def test_a_teacher_chooses_a_per_hour_late_penalty_with_a_grace_period(client, school):
+    prompt = EssayPromptFactory(course=school.classroom.course)
+    client.force_login(school.teacher)
+    url = reverse("courseware:assignment-create", args=[school.classroom.pk, "essay"])
+    form = client.get(url).content.decode()
+    assert 'name="late_penalty_unit"' in form and 'name="late_grace_minutes"' in form
+    fields = {
+        "target": prompt.pk,
+        "opens_at": "2030-03-01T09:00",
+        "due_at": "2030-03-09T09:00",
+        "late_penalty_percent_per_day": "2",
+        "late_penalty_floor_percent": "50",
+        "late_penalty_unit": "hour",
+        "late_grace_minutes": "15",
+    }
+    refused = client.post(url, {**fields, "late_penalty_unit": "fortnight"})
+    assert refused.status_code == 400
+    assert not Assignment.objects.filter(kind=AssignmentKind.ESSAY).exists()
+    assert client.post(url, fields).status_code == 302
+    essay = Assignment.objects.get(kind=AssignmentKind.ESSAY)
+    assert (essay.late_penalty_unit, essay.late_grace_minutes) == ("hour", 15)
+    detail = client.get(essay.get_absolute_url()).content.decode()
+    assert "per started hour late" in detail and "15 minutes" in detail
 
 
 def test_once_a_student_has_work_the_quiz_cannot_be_swapped_but_dates_can_move(client, school):
@@ -567,3 +596,11 @@ def test_once_an_essay_is_started_its_prompt_cannot_be_swapped(client, school):
     assert "cannot change" in _page(response)
     essay.refresh_from_db()
     assert essay.prompt != other
+
+
+def test_the_join_code_hint_shows_no_code_a_class_could_have():
+    """An example code in the hint could be a real class's code (the demo class's once was)."""
+    hint = str(JoinForm().fields["code"].help_text)
+    code_shaped = re.compile(rf"[{JOIN_CODE_ALPHABET}]{{{JOIN_CODE_LENGTH}}}")
+    for word in re.findall(r"[\w-]+", hint):
+        assert not code_shaped.fullmatch(normalise_join_code(word)), word
