@@ -28,8 +28,6 @@ DEMO_PEOPLE = Path(settings.BASE_DIR) / "fixtures" / "demo_people.json"
 
 # Preferred content by slug; the first assignable item stands in when a slug is not there.
 DEMO_READING = "cliff-lessons-of-october"
-# An essay already past its due date, so the demo's hand-ins can be on time, late or extended.
-DEMO_MARKED_PROMPT = "evaluating-a-student-argument"
 
 
 def _demo_classrooms() -> list[Classroom]:
@@ -50,7 +48,6 @@ def _plans(classroom: Classroom, now: datetime) -> list[dict]:
     reading = readings.filter(slug=DEMO_READING).first() or readings.first()
     prompt = assignable_prompts(course=course).first()
     quiz = assignable_quizzes(course=course).first()
-    marked_prompt = assignable_prompts(course=course).filter(slug=DEMO_MARKED_PROMPT).first()
     plans = []
     if reading is not None:
         plans.append(
@@ -72,20 +69,6 @@ def _plans(classroom: Classroom, now: datetime) -> list[dict]:
                 "opens_at": _school_day(now, -1),
                 "due_at": _school_day(now, 14),
                 "cutoff_at": _school_day(now, 17),
-                "late_penalty_percent_per_day": Decimal(5),
-                "late_penalty_floor_percent": Decimal(50),
-            }
-        )
-    if marked_prompt is not None and marked_prompt != prompt:
-        plans.append(
-            {
-                "kind": AssignmentKind.ESSAY,
-                "target": marked_prompt,
-                "instructions": "Test the student essay against the school notes, Cliff and the "
-                "thesis. Cite the paragraph every time you use a source.",
-                "opens_at": _school_day(now, -20),
-                "due_at": _school_day(now, -6),
-                "cutoff_at": _school_day(now, 3),
                 "late_penalty_percent_per_day": Decimal(5),
                 "late_penalty_floor_percent": Decimal(50),
             }

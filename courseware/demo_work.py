@@ -1,6 +1,7 @@
 """Student work in the demo classes: hand-ins, marks, feedback, quiz attempts and reading progress.
 
-``fixtures/demo_work/work.json`` says who handed in which essay (the texts are beside it in
+Each demo class gets a second essay, already past its due date (``work.json``'s ``essay``), and
+``fixtures/demo_work/work.json`` says who handed in which essay for it (the texts are beside it in
 ``essays/``) and when, relative to the demo essay's due date: some on time, one late, one with an
 extension, and one pair where a student copied a classmate, so the originality check has a peer
 match to show. Some essays are marked and a few have their feedback released. Everything is made
@@ -16,6 +17,7 @@ from __future__ import annotations
 
 import json
 from datetime import datetime, time, timedelta
+from decimal import Decimal
 from pathlib import Path
 
 from django.conf import settings
@@ -32,6 +34,7 @@ from courseware.models import (
     ReadingProgress,
     Submission,
 )
+from courseware.selectors.teaching import assignable_prompts
 from courseware.services.content import reading_mark_read, reading_progress_record_open
 from courseware.services.marking import CriterionMark, grade_release, grade_save
 from courseware.services.submissions import (
@@ -39,7 +42,12 @@ from courseware.services.submissions import (
     submission_start,
     submission_submit,
 )
-from courseware.services.teaching import extension_grant, quiz_attempt_start, quiz_attempt_submit
+from courseware.services.teaching import (
+    assignment_create,
+    extension_grant,
+    quiz_attempt_start,
+    quiz_attempt_submit,
+)
 
 DEMO_WORK_DIR = Path(settings.BASE_DIR) / "fixtures" / "demo_work"
 DEMO_PEOPLE = Path(settings.BASE_DIR) / "fixtures" / "demo_people.json"
@@ -85,7 +93,7 @@ def demo_work_seed(*, now: datetime | None = None) -> None:
                 if a.kind == AssignmentKind.ESSAY and a.prompt.slug == plan["prompt"]
             ),
             None,
-        )
+        ) or _past_essay_create(classroom=classroom, teacher=teacher, plan=plan, now=now)
         if class_plan and essay is not None and teacher is not None:
             _essays_seed(assignment=essay, teacher=teacher, plan=class_plan, users=users, now=now)
         for assignment in assignments:
@@ -96,6 +104,29 @@ def demo_work_seed(*, now: datetime | None = None) -> None:
         _drafts_seed(
             classroom=classroom, assignments=assignments, plan=class_plan, users=users, now=now
         )
+
+
+def _past_essay_create(
+    *, classroom: Classroom, teacher: User | None, plan: dict, now: datetime
+) -> Assignment | None:
+    """Set the demo's marked essay, due six days ago and open for late work three days more;
+    None when its prompt is not in the class's course."""
+    prompt = assignable_prompts(course=classroom.course).filter(slug=plan["prompt"]).first()
+    if prompt is None:
+        return None
+    essay = plan["essay"]
+    return assignment_create(
+        classroom=classroom,
+        kind=AssignmentKind.ESSAY,
+        target=prompt,
+        by=teacher,
+        instructions=essay["instructions"],
+        opens_at=_on_day(now, days=essay["opens_days"], hour=9),
+        due_at=_on_day(now, days=essay["due_days"], hour=9),
+        cutoff_at=_on_day(now, days=essay["cutoff_days"], hour=9),
+        late_penalty_percent_per_day=Decimal(essay["late_penalty_percent_per_day"]),
+        late_penalty_floor_percent=Decimal(essay["late_penalty_floor_percent"]),
+    )
 
 
 def _members(classroom_id: int, usernames, users: dict[str, User]) -> list[User]:

@@ -4,6 +4,7 @@ import re
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from courseware.demo import demo_seed
 from courseware.demo_work import DEMO_WORK_DIR, _load
@@ -68,6 +69,7 @@ def test_the_demo_essays_are_distinct_except_the_copied_pair():
 
 def test_the_demo_essay_has_on_time_late_extended_and_marked_hand_ins(seeded):
     _, essay, _ = seeded
+    assert essay.due_at < timezone.now() < essay.cutoff_at  # past due, still taking late work
     submissions = {
         s.student.username: s
         for s in Submission.objects.filter(assignment=essay).select_related("student")
