@@ -41,7 +41,8 @@ def seeded(django_capture_on_commit_callbacks):
 def _essay_texts() -> dict[str, str]:
     return {
         entry["student"]: (DEMO_WORK_DIR / entry["essay"]).read_text(encoding="utf-8")
-        for entry in _load()["classes"]["HSCMHA26"]["hand_ins"]
+        for plan in _load()["classes"].values()
+        for entry in plan["hand_ins"]
     }
 
 
@@ -109,6 +110,10 @@ def test_the_copied_pair_is_flagged_as_peer_overlap_and_the_others_are_not(seede
         if report.matches.filter(kind=MatchKind.PEER_OVERLAP).exists()
     }
     assert flagged == {"liam.walker", "jack.obrien"}
+    # Class B's essays, on the same prompt, are checked against class A's and are their own.
+    other = OriginalityReport.objects.exclude(version__submission__assignment=essay)
+    assert other.count() == 2 and all(r.status == "done" for r in other)
+    assert not other.filter(matches__kind=MatchKind.PEER_OVERLAP).exists()
 
 
 def test_the_demo_classes_have_quiz_attempts_reading_progress_and_a_draft(seeded):
