@@ -1,4 +1,5 @@
-"""The demo school: people, the course and two classes, made from ``fixtures/`` by services.
+"""The demo school: people, the course, two classes and their students' work, made from
+``fixtures/`` by services.
 
 Seeding is idempotent: whatever already exists (matched by username, course slug or class join
 code) is left exactly as it is, so a second run changes nothing.
@@ -17,6 +18,7 @@ from accounts.models import Role, User
 from accounts.services import user_create
 from courseware.demo_content import demo_course_seed
 from courseware.demo_teaching import demo_assignments_seed
+from courseware.demo_work import demo_work_seed
 from courseware.models import Classroom, Course, MembershipRole
 from courseware.services.teaching import classroom_create, course_create, membership_add
 
@@ -50,8 +52,9 @@ def _ensure_user(*, person: dict, role: str, password: str) -> User:
 
 
 @transaction.atomic
-def demo_seed() -> list[DemoLogin]:
-    """Create whatever of the demo school is missing and return the demo logins."""
+def demo_seed(*, with_work: bool = True) -> list[DemoLogin]:
+    """Create whatever of the demo school is missing and return the demo logins; with
+    ``with_work`` the students' work too (hand-ins, marks, quiz attempts, reading progress)."""
     people = _load("demo_people.json")
     password = people["password"]
     logins: list[DemoLogin] = []
@@ -94,4 +97,6 @@ def demo_seed() -> list[DemoLogin]:
         for username in class_data["students"]:
             membership_add(classroom=classroom, user=users[username], role=MembershipRole.STUDENT)
     demo_assignments_seed()
+    if with_work:
+        demo_work_seed()
     return logins

@@ -92,6 +92,12 @@ def can_author_content(user: User | AnonymousUser) -> bool:
     return can_teach(user)
 
 
+def can_view_teaching_overview(user: User | AnonymousUser) -> bool:
+    """Teachers see, on their dashboard, the marking, deadlines and hand-ins of the classes they
+    teach (the selector keeps to those classes)."""
+    return can_teach(user)
+
+
 def can_track_reading(user: User | AnonymousUser) -> bool:
     """Students keep reading progress: opened, marked read."""
     return can_study(user)

@@ -17,7 +17,7 @@ from urllib.parse import urlsplit, urlunsplit
 import pytest
 from django.core.cache import cache
 from django.db import transaction
-from django.test import override_settings
+from django.test import TestCase, override_settings
 
 from courseware.models import MembershipRole
 from tests.factories import (
@@ -93,7 +93,10 @@ def shared_data(django_db_blocker, build: Callable[[], T]) -> Iterator[T]:
         atomic = transaction.atomic()
         atomic.__enter__()
         try:
-            data = build()
+            # What would run once the build committed (e.g. originality checks queued on commit)
+            # runs at its end, as in production.
+            with TestCase.captureOnCommitCallbacks(execute=True):
+                data = build()
         except BaseException:
             transaction.set_rollback(True)
             atomic.__exit__(*sys.exc_info())

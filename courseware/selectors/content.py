@@ -8,17 +8,11 @@ missing object.
 
 from __future__ import annotations
 
-import html
-import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank, SearchVector
-from django.db import connection
-from django.db.models import Count, F, Prefetch, Q, QuerySet, Value
-from django.db.models.functions import Replace
+from django.db.models import Count, F, Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
-from django.utils.safestring import SafeString, mark_safe
 
 from courseware import permissions
 from courseware.importers.corrections import correction_spans
@@ -518,119 +512,3 @@ def reading_sections(*, readings: list[Reading]) -> dict[int, list[Section]]:
     for section in Section.objects.filter(reading__in=readings).order_by("reading_id", "order"):
         sections[section.reading_id].append(section)
     return sections
-
-
-# --- Search -------------------------------------------------------------------------------
-
-SEARCH_CONFIG = "english"
-# Control characters never occur in imported text, so they can mark a headline's matches
-# before the text is escaped; the marks become <mark> only after escaping.
-MARK_START, MARK_STOP = "\x02", "\x03"
-LT_STAND_IN, GT_STAND_IN = "\x04", "\x05"
-SNIPPET_CHARS = 240
-WORD_RE = re.compile(r"\w+", re.UNICODE)
-
-
-@dataclass
-class SearchHit:
-    paragraph: Paragraph
-    snippet: SafeString
-
-
-def search_terms(query: str) -> list[str]:
-    """The words of a query, for the SQLite fallback: every one must occur."""
-    return WORD_RE.findall(query)[:12]
-
-
-def paragraph_search(
-    *, user: User | AnonymousUser, query: str, reading: Reading | None = None
-) -> QuerySet[Paragraph]:
-    """Paragraphs of readings the user may open that match the query, best first.
-
-    On PostgreSQL this is full-text search (the ``english`` configuration, ranked, served by
-    the GIN index on the paragraph text's ``tsvector``); elsewhere every word of the query
-    must occur in the paragraph, case-insensitively, and results come in reading order.
-    Each paragraph carries ``headline`` (PostgreSQL) for ``search_hits`` to turn into a snippet.
-    """
-    paragraphs = Paragraph.objects.filter(reading__in=readings_for_user(user=user))
-    if reading is not None:
-        paragraphs = paragraphs.filter(reading=reading)
-    paragraphs = paragraphs.select_related("reading").only(
-        "pk", "number", "text", "reading__slug", "reading__title"
-    )
-    if connection.vendor == "postgresql":
-        search_query = SearchQuery(query, config=SEARCH_CONFIG, search_type="websearch")
-        vector = SearchVector("text", config=SEARCH_CONFIG)
-        return (
-            paragraphs.annotate(
-                search=vector,
-                rank=SearchRank(vector, search_query),
-                headline=SearchHeadline(
-                    # PostgreSQL's parser drops anything that looks like an HTML tag from a
-                    # headline; hide angle brackets from it so the snippet keeps every word.
-                    Replace(
-                        Replace("text", Value("<"), Value(LT_STAND_IN)),
-                        Value(">"),
-                        Value(GT_STAND_IN),
-                    ),
-                    search_query,
-                    config=SEARCH_CONFIG,
-                    start_sel=MARK_START,
-                    stop_sel=MARK_STOP,
-                    max_words=40,
-                    min_words=20,
-                    max_fragments=2,
-                    fragment_delimiter=" … ",
-                ),
-            )
-            .filter(search=search_query)
-            .order_by("-rank", "reading__title", "number")
-        )
-    terms = search_terms(query)
-    if not terms:
-        return paragraphs.none()
-    for term in terms:
-        paragraphs = paragraphs.filter(text__icontains=term)
-    return paragraphs.order_by("reading__title", "number")
-
-
-def search_hits(paragraphs, *, query: str) -> list[SearchHit]:
-    """Snippets for a page of results: the text escaped, then the matches in ``<mark>``."""
-    terms = search_terms(query)
-    hits = []
-    for paragraph in paragraphs:
-        headline = getattr(paragraph, "headline", None)
-        if headline is not None:
-            headline = headline.replace(LT_STAND_IN, "<").replace(GT_STAND_IN, ">")
-            snippet = _marked(html.escape(headline))
-        else:
-            snippet = _fallback_snippet(paragraph.text, terms)
-        hits.append(SearchHit(paragraph=paragraph, snippet=snippet))
-    return hits
-
-
-def _marked(escaped: str) -> SafeString:
-    return mark_safe(  # noqa: S308 - the text was escaped; only our own <mark> tags are added
-        escaped.replace(MARK_START, "<mark>").replace(MARK_STOP, "</mark>")
-    )
-
-
-def _fallback_snippet(text: str, terms: list[str]) -> SafeString:
-    """A window of the text around the first match, escaped, with every match marked."""
-    lowered = text.casefold()
-    positions = [lowered.find(term.casefold()) for term in terms]
-    first = min((p for p in positions if p >= 0), default=0)
-    start = max(0, first - SNIPPET_CHARS // 3)
-    if start:
-        space = text.find(" ", start)
-        start = space + 1 if 0 <= space < first else start
-    end = min(len(text), start + SNIPPET_CHARS)
-    if end < len(text):
-        space = text.rfind(" ", start, end)
-        end = space if space > first else end
-    window = text[start:end]
-    if terms:
-        pattern = re.compile("|".join(re.escape(term) for term in terms), re.IGNORECASE)
-        window = pattern.sub(lambda m: f"{MARK_START}{m.group(0)}{MARK_STOP}", window)
-    snippet = ("… " if start else "") + window + (" …" if end < len(text) else "")
-    return _marked(html.escape(snippet))

@@ -31,6 +31,7 @@ from courseware.models import (
     Classroom,
     EssayPrompt,
     Extension,
+    Grade,
     Membership,
     MembershipRole,
     Question,
@@ -384,6 +385,14 @@ class StudentWork:
         )
 
     @property
+    def released_grade(self) -> Grade | None:
+        """The essay's grade once it has been released to the student; never before."""
+        if self.submission is None:
+            return None
+        grade = getattr(self.submission, "grade", None)
+        return grade if grade is not None and grade.released_at is not None else None
+
+    @property
     def done(self) -> bool:
         kind = self.assignment.kind
         if kind == AssignmentKind.READING:
@@ -427,7 +436,9 @@ def _student_work(
             ),
             Prefetch(
                 "submissions",
-                queryset=Submission.objects.filter(student=student).defer("draft_text"),
+                queryset=Submission.objects.filter(student=student)
+                .select_related("grade")
+                .defer("draft_text", "grade__overall_comment"),
                 to_attr="student_submissions",
             ),
         )

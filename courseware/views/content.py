@@ -29,6 +29,7 @@ from courseware.forms_content import (
 )
 from courseware.importers import ReadingParseError
 from courseware.selectors import content as selectors
+from courseware.selectors import search as search_selectors
 from courseware.services import content as services
 from courseware.views.reading_text import reading_text
 
@@ -539,11 +540,19 @@ def search(request):
     page = None
     hits = []
     if query:
-        paragraphs = selectors.paragraph_search(user=request.user, query=query, reading=reading)
+        paragraphs = search_selectors.paragraph_search(
+            user=request.user, query=query, reading=reading
+        )
         page = Paginator(paragraphs, SEARCH_PAGE_SIZE).get_page(request.GET.get("page"))
-        hits = selectors.search_hits(page.object_list, query=query)
+        hits = search_selectors.search_hits(page.object_list, query=query)
     return render(
         request,
         "courseware/content/search.html",
-        {"query": query, "reading": reading, "page": page, "hits": hits},
+        {
+            "query": query,
+            "reading": reading,
+            "page": page,
+            "hits": hits,
+            "only_common_words": bool(query) and not search_selectors.parse_query(query),
+        },
     )

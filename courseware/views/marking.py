@@ -29,6 +29,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from courseware import exports, permissions
 from courseware.models import Submission
 from courseware.pdf import feedback_pdf
+from courseware.selectors import dashboards
 from courseware.selectors import marking as selectors
 from courseware.selectors.originality import latest_report
 from courseware.services import marking as services
@@ -495,11 +496,14 @@ def gradebook_export(request, pk: int, fmt: str):
 @login_required
 @require_GET
 def my_grades(request):
-    """The grades released to the signed-in student, newest first."""
+    """The grades released to the signed-in student and their quiz scores, newest first."""
     return render(
         request,
         "courseware/marking/my_grades.html",
-        {"grades": selectors.student_grades(student=request.user)},
+        {
+            "grades": selectors.student_grades(student=request.user),
+            "quiz_results": dashboards.student_quiz_results(student=request.user),
+        },
     )
 
 

@@ -34,6 +34,7 @@ from courseware.forms_teaching import (
     TeacherAddForm,
 )
 from courseware.models import Assignment, AssignmentKind, Membership, MembershipRole
+from courseware.selectors import dashboards
 from courseware.selectors import teaching as selectors
 from courseware.selectors.naming import student_naming
 from courseware.selectors.teaching import Bucket
@@ -126,6 +127,8 @@ def _render_dashboard(request, *, join_form: JoinForm | None = None, status: int
             for bucket, title, empty in STUDENT_SECTIONS
         ]
         context["closed"] = buckets[Bucket.CLOSED]
+    if permissions.can_view_teaching_overview(user):
+        context["teaching"] = dashboards.teacher_dashboard(user=user, now=now)
     if permissions.can_create_classroom(user):
         context["can_create_classroom"] = True
         context["archived_classrooms"] = list(

@@ -4,7 +4,21 @@ import pytest
 from django.core.management import call_command
 
 from accounts.models import Role, User
-from courseware.models import Classroom, Course, Membership, MembershipRole
+from courseware.models import (
+    Assignment,
+    Classroom,
+    Course,
+    Extension,
+    Grade,
+    GradeChange,
+    Membership,
+    MembershipRole,
+    OriginalityReport,
+    QuizAttempt,
+    ReadingProgress,
+    Submission,
+    SubmissionVersion,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -16,6 +30,20 @@ def _snapshot() -> dict:
         "courses": list(Course.objects.order_by("pk").values()),
         "classes": list(Classroom.objects.order_by("pk").values()),
         "memberships": list(Membership.objects.order_by("pk").values()),
+        **{
+            model.__name__: list(model.objects.order_by("pk").values())
+            for model in (
+                Assignment,
+                Extension,
+                Submission,
+                SubmissionVersion,
+                Grade,
+                GradeChange,
+                OriginalityReport,
+                QuizAttempt,
+                ReadingProgress,
+            )
+        },
     }
 
 
@@ -36,7 +64,9 @@ def test_seed_demo_makes_the_demo_school_and_prints_logins():
     assert "lectern-demo" in printed
 
 
-def test_running_seed_demo_twice_changes_nothing(demo):
+def test_running_seed_demo_twice_changes_nothing(demo, django_capture_on_commit_callbacks):
     first = _snapshot()
-    call_command("seed_demo", stdout=StringIO())
+    assert first["Submission"] and first["Grade"] and first["QuizAttempt"]
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("seed_demo", stdout=StringIO())
     assert _snapshot() == first

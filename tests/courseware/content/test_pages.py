@@ -7,7 +7,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from courseware.selectors.content import paragraph_search
+from courseware.selectors.search import paragraph_search
 from courseware.services.content import (
     person_create,
     term_create,

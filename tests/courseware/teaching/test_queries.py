@@ -31,6 +31,7 @@ from tests.factories import (
     course_reading,
     submitted_submission,
 )
+from tests.factories.marking import graded
 
 pytestmark = pytest.mark.django_db
 
@@ -83,6 +84,9 @@ def make_busy_class(school):
         for student in students[:5]:
             submitted_submission(assignment, student)
     submission_return(submission=essays[-1].submissions.get(student=students[0]))
+    # Marked essays: one released to the student (the dashboard shows its mark), one in hand.
+    graded(essays[-2].submissions.get(student=students[0]), school.teacher, release=True)
+    graded(essays[-3].submissions.get(student=students[1]), school.teacher)
     for assignment in assignments[:10]:
         for student in students[:3]:
             extension_grant(
@@ -134,6 +138,26 @@ def test_the_student_dashboard_has_a_fixed_query_count(
     shown = sum(len(section["items"]) for section in response.context["sections"])
     assert shown + len(response.context["closed"]) == ASSIGNMENTS
     assert all(section["items"] for section in response.context["sections"])
+
+
+def test_the_teacher_dashboard_has_a_fixed_query_count(
+    client, busy_class, django_assert_max_num_queries
+):
+    client.force_login(busy_class.teacher)
+    with django_assert_max_num_queries(9):
+        response = client.get(reverse("courseware:dashboard"))
+    teaching = response.context["teaching"]
+    assert [row.count for row in teaching.to_mark] == [4, 4, 5]
+    assert len(teaching.upcoming) == 7
+    assert len(teaching.recent) == 8
+
+
+def test_your_grades_has_a_fixed_query_count(client, busy_class, django_assert_max_num_queries):
+    client.force_login(busy_class.student)
+    with django_assert_max_num_queries(5):
+        response = client.get(reverse("courseware:my-grades"))
+    assert len(response.context["quiz_results"]) == 4
+    assert len(response.context["grades"]) == 1
 
 
 def test_the_roster_has_a_fixed_query_count(client, busy_class, django_assert_max_num_queries):
