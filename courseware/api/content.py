@@ -171,7 +171,7 @@ class UnitViewSet(mixins.RetrieveModelMixin, ContentViewSet):
                     ),
                 ),
                 Prefetch("prompts", queryset=EssayPrompt.objects.only("pk", "unit_id")),
-                Prefetch("quizzes", queryset=Quiz.objects.only("pk", "unit_id")),
+                Prefetch("quizzes", queryset=Quiz.objects.current().only("pk", "unit_id")),
             )
         return units
 
