@@ -547,7 +547,11 @@ def answers_mark(
     for question in questions:
         result = answer_mark(question=question, answer=answers.get(question.pk))
         if result is None:
-            errors[f"question_{question.pk}"] = _("Answer this question.")
+            errors[f"question_{question.pk}"] = (
+                _("Write an answer to this question.")
+                if question.kind == QuestionKind.SHORT
+                else _("Choose an answer to this question.")
+            )
         else:
             marked.append(result)
     return marked, errors
