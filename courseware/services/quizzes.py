@@ -396,7 +396,7 @@ def quiz_to_json(*, quiz: Quiz) -> dict[str, Any]:
         questions.append(row)
     return {
         "format": EXPORT_FORMAT,
-        "version": EXPORT_VERSION,
+        "format_version": EXPORT_VERSION,
         "title": spec.title,
         "instructions": spec.instructions,
         "shuffle": spec.shuffle,
@@ -426,8 +426,8 @@ def quiz_spec_from_json(data: Any) -> QuizSpec:
     errors: dict[str, list[str]] = {}
     if data.get("format", EXPORT_FORMAT) != EXPORT_FORMAT:
         errors["format"] = [_("This is not a Lectern quiz (format “lectern-quiz”).")]
-    if data.get("version", EXPORT_VERSION) != EXPORT_VERSION:
-        errors["version"] = [_("Only version 1 of the quiz format is read.")]
+    if data.get("format_version", EXPORT_VERSION) != EXPORT_VERSION:
+        errors["format_version"] = [_("Only version 1 of the quiz format is read.")]
     raw_questions = data.get("questions")
     if not isinstance(raw_questions, list):
         errors["questions"] = [_("“questions” must be a list.")]
