@@ -442,6 +442,21 @@ MATRIX = [
         # In use by an essay of the class: the edit is a new version.
         _expect(201, 201, 201, 403, 403),
     ),
+    (
+        "rubrics-duplicate",
+        "post",
+        lambda o: f"/api/v1/rubrics/{o.rubric.pk}/duplicate/",
+        None,
+        AUTHORS_CREATE,
+    ),
+    (
+        "rubrics-duplicate-other",
+        "post",
+        lambda o: f"/api/v1/rubrics/{o.other_prompt.rubric_id}/duplicate/",
+        None,
+        _expect(201, 201, 201, 403, 403),
+    ),
+    ("rubrics-templates", "get", lambda o: "/api/v1/rubrics/templates/", None, EVERYONE),
     # --- quizzes (courseware.api.quizzes): authors only, since the answers are in them
     ("quizzes-list", "get", lambda o: "/api/v1/quizzes/", None, AUTHORS),
     ("quizzes-retrieve", "get", lambda o: f"/api/v1/quizzes/{o.quiz.quiz_id}/", None, AUTHORS),

@@ -132,6 +132,14 @@ MATRIX = [
 ]
 
 
+QUIZ_POSTS_BASE = {
+    "school_admin": 302,
+    "teacher": 302,
+    "other_teacher": 302,
+    "anonymous": LOGIN,
+}
+
+
 def _ids():
     seen: dict[str, int] = {}
     ids = []
@@ -176,6 +184,24 @@ def test_marking_read_answers_each_role_as_expected(
         client.force_login(user)
     url = reverse("courseware:reading-progress", args=[getattr(content, reading).slug])
     _check(client.post(url, {"action": "read"}), expected[role])
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize(
+    ("rubric", "expected"),
+    [
+        ("rubric", {**QUIZ_POSTS_BASE, "student": 403, "other_student": 403}),
+        ("other_rubric", {**QUIZ_POSTS_BASE, "student": 404, "other_student": 404}),
+    ],
+)
+def test_duplicating_a_rubric_answers_each_role_as_expected(
+    client, school, content, role, rubric, expected
+):
+    user = school.user_for(role)
+    if user is not None:
+        client.force_login(user)
+    url = reverse("courseware:rubric-duplicate", args=[getattr(content, rubric).pk])
+    _check(client.post(url), expected[role])
 
 
 QUIZ_POSTS = {
