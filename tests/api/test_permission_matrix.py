@@ -457,6 +457,14 @@ MATRIX = [
         _expect(201, 201, 201, 403, 403),
     ),
     ("rubrics-templates", "get", lambda o: "/api/v1/rubrics/templates/", None, EVERYONE),
+    (
+        "classes-copy-work",
+        "post",
+        lambda o: f"/api/v1/classes/{o.school.classroom.pk}/copy-work/",
+        lambda o: {"target": o.school.other_classroom.pk, "offset_days": 7},
+        # Only a school admin may set work in the other class; its teacher cannot copy into it.
+        _expect(201, 400, 404, 403, 404),
+    ),
     # --- quizzes (courseware.api.quizzes): authors only, since the answers are in them
     ("quizzes-list", "get", lambda o: "/api/v1/quizzes/", None, AUTHORS),
     ("quizzes-retrieve", "get", lambda o: f"/api/v1/quizzes/{o.quiz.quiz_id}/", None, AUTHORS),

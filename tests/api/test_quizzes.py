@@ -104,3 +104,24 @@ def test_statistics_answer_for_the_teachers_classes(api_as, world):
     body = response.json()
     assert body["attempts"] == 0  # the one attempt is still in progress
     assert len(body["questions"]) == world.quiz.quiz.questions.count()
+
+
+def test_a_teacher_copies_a_class_s_work_to_a_parallel_class(api_as, world):
+    from datetime import timedelta
+
+    from courseware.models import Assignment, MembershipRole
+    from tests.factories import ClassroomFactory, MembershipFactory
+
+    source = world.school.classroom
+    parallel = ClassroomFactory(course=source.course)
+    MembershipFactory(classroom=parallel, user=world.school.teacher, role=MembershipRole.TEACHER)
+    response = api_as("teacher").post(
+        f"/api/v1/classes/{source.pk}/copy-work/",
+        {"target": parallel.pk, "offset_days": 14},
+        format="json",
+    )
+    assert response.status_code == 201, response.content
+    live = Assignment.objects.live().filter(classroom=source)
+    assert len(response.json()) == live.count()
+    copy = Assignment.objects.get(classroom=parallel, prompt=world.essay.prompt)
+    assert copy.due_at == world.essay.due_at + timedelta(days=14)
