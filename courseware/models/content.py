@@ -577,7 +577,9 @@ class Quiz(models.Model):
     max_attempts = models.PositiveSmallIntegerField(
         _("attempts allowed"),
         default=1,
-        help_text=_("Offered as the attempts allowed when the quiz is set for a class."),
+        help_text=_(
+            "The author's suggestion; the assignment that sets the quiz for a class decides."
+        ),
     )
     time_limit_minutes = models.PositiveSmallIntegerField(
         _("time limit (minutes)"), null=True, blank=True

@@ -317,7 +317,7 @@ def quiz_move(*, quiz: Quiz, up: bool) -> Quiz:
     siblings = list(
         Quiz.objects.current()
         .filter(unit=quiz.unit_id)
-        .select_for_update()
+        .select_for_update(of=("self",))
         .order_by("order", "title", "pk")
     )
     index = next(i for i, row in enumerate(siblings) if row.pk == quiz.pk)
