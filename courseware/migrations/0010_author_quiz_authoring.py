@@ -78,7 +78,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='quiz',
             name='max_attempts',
-            field=models.PositiveSmallIntegerField(default=1, help_text='The author's suggestion; the assignment that sets the quiz for a class decides.', verbose_name='attempts allowed'),
+            field=models.PositiveSmallIntegerField(default=1, help_text='The author’s suggestion; the assignment that sets the quiz for a class decides.', verbose_name='attempts allowed'),
         ),
         migrations.AddField(
             model_name='quiz',

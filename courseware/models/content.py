@@ -578,7 +578,7 @@ class Quiz(models.Model):
         _("attempts allowed"),
         default=1,
         help_text=_(
-            "The author's suggestion; the assignment that sets the quiz for a class decides."
+            "The author’s suggestion; the assignment that sets the quiz for a class decides."
         ),
     )
     time_limit_minutes = models.PositiveSmallIntegerField(
