@@ -189,6 +189,16 @@ class RubricForm(forms.Form):
     description = forms.CharField(
         label=_("Description"), widget=forms.Textarea(attrs={"rows": 3}), required=False
     )
+    total_marks = forms.DecimalField(
+        label=_("Out of (optional check)"),
+        min_value=Decimal(0),
+        max_digits=8,
+        decimal_places=2,
+        required=False,
+        help_text=_(
+            "If you give a total, the criteria's top marks (times their weights) must add up to it."
+        ),
+    )
 
 
 class CriterionForm(forms.Form):
@@ -197,6 +207,13 @@ class CriterionForm(forms.Form):
     title = forms.CharField(label=_("Criterion"), max_length=200)
     description = forms.CharField(
         label=_("What it assesses"), widget=forms.Textarea(attrs={"rows": 2}), required=False
+    )
+    weight = forms.IntegerField(
+        label=_("Weight"),
+        min_value=1,
+        max_value=10,
+        required=False,
+        help_text=_("Each level's marks are multiplied by this (empty: 1)."),
     )
 
     def __init__(self, *args, **kwargs):
@@ -247,11 +264,18 @@ class CriterionForm(forms.Form):
 
     @staticmethod
     def initial_for(criterion) -> dict:
-        initial = {"title": criterion.title, "description": criterion.description}
-        for n, level in enumerate(criterion.levels.all(), start=1):
+        """A saved criterion, or a ``CriterionSpec`` (a template's), as the form's initial
+        data; a saved criterion's levels show their marks before weighting."""
+        weight = getattr(criterion, "weight", 1) or 1
+        levels = criterion.levels.all() if hasattr(criterion.levels, "all") else criterion.levels
+        initial = {"title": criterion.title, "description": criterion.description, "weight": weight}
+        for n, level in enumerate(levels, start=1):
+            marks = Decimal(str(level.marks))
+            if hasattr(criterion, "pk"):
+                marks = marks / weight
             initial |= {
                 f"level_{n}_title": level.title,
-                f"level_{n}_marks": level.marks,
+                f"level_{n}_marks": marks.normalize() if marks == marks.to_integral() else marks,
                 f"level_{n}_descriptor": level.descriptor,
             }
         return initial
@@ -264,16 +288,38 @@ class BaseCriterionFormSet(forms.BaseFormSet):
         if not self.criteria():
             raise ValidationError(_("A rubric needs at least one criterion."))
 
+    def kept_forms(self) -> list[CriterionForm]:
+        """The criteria to save, in the order given (deleted and empty ones left out)."""
+        forms_in_order = self.ordered_forms if self.can_order else self.forms
+        return [
+            form
+            for form in forms_in_order
+            if form.cleaned_data.get("title") and not form.cleaned_data.get("DELETE")
+        ]
+
     def criteria(self) -> list[CriterionSpec]:
         return [
             CriterionSpec(
                 title=form.cleaned_data["title"],
                 description=form.cleaned_data.get("description", ""),
                 levels=form.cleaned_data["levels"],
+                weight=form.cleaned_data.get("weight") or 1,
             )
-            for form in self.forms
-            if form.cleaned_data.get("title") and not form.cleaned_data.get("DELETE")
+            for form in self.kept_forms()
         ]
+
+    def show_errors(self, error: ValidationError) -> list:
+        """Put a service's ``criteria.<i>`` errors on the i-th criterion kept; return the
+        rest as (field, messages) for the rubric form."""
+        rest = []
+        kept = self.kept_forms()
+        for key, messages in getattr(error, "error_dict", {None: error}).items():
+            parts = (key or "").split(".")
+            if parts[0] == "criteria" and len(parts) == 2 and int(parts[1]) < len(kept):
+                kept[int(parts[1])].add_error(None, messages)
+            else:
+                rest.append((key, messages))
+        return rest
 
 
 # absolute_max: a form count sent as a huge number builds no more than the twelve forms a rubric
@@ -283,10 +329,21 @@ CriterionFormSet = forms.formset_factory(
     formset=BaseCriterionFormSet,
     extra=1,
     can_delete=True,
+    can_order=True,
     max_num=12,
     absolute_max=12,
     validate_max=True,
 )
+
+
+def add_criterion_data(data) -> dict:
+    """The posted data with one more empty criterion, for "Add a criterion" without
+    JavaScript."""
+    data = data.copy()
+    total = int(data.get("criteria-TOTAL_FORMS", 0) or 0)
+    if total < 12:
+        data["criteria-TOTAL_FORMS"] = str(total + 1)
+    return data
 
 
 # --- Readings -----------------------------------------------------------------------------

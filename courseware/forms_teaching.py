@@ -7,6 +7,8 @@ when daylight saving starts or ends) is a field error, never a guess.
 
 from __future__ import annotations
 
+import random
+
 from django import forms
 from django.conf import settings
 from django.core import signing
@@ -15,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import Role, User
 from config.input_policy import InputRefused, check_moment
 from courseware.enrolment import decode_upload
-from courseware.models import Assignment, AssignmentKind, Course, LatePenaltyUnit
+from courseware.models import Assignment, AssignmentKind, Course, LatePenaltyUnit, QuestionKind
 from courseware.models.teaching import MAX_LATE_GRACE_MINUTES
 from courseware.selectors.teaching import (
     assignable_prompts,
@@ -279,24 +281,48 @@ class ExtensionForm(forms.Form):
 
 
 class QuizAttemptForm(forms.Form):
-    """One radio group per question, each a fieldset whose legend is the question."""
+    """One field per question, each a fieldset whose legend is the question: radio buttons for
+    single choice and true/false, checkboxes for multiple choice, a text box for short answer.
+    With ``shuffle`` the order of questions and choices is the attempt's own (``seed``)."""
 
-    def __init__(self, *args, questions, **kwargs):
+    def __init__(self, *args, questions, shuffle: bool = False, seed: int = 0, **kwargs):
         super().__init__(*args, **kwargs)
+        questions = list(questions)
+        rng = random.Random(seed)  # noqa: S311 - an order to show, not a secret
+        if shuffle:
+            rng.shuffle(questions)
         self.questions = questions
         for number, question in enumerate(questions, start=1):
-            self.fields[f"question_{question.pk}"] = forms.TypedChoiceField(
-                label=f"{number}. {question.text}",
-                choices=[(choice.pk, choice.text) for choice in question.choices.all()],
-                coerce=int,
-                widget=forms.RadioSelect,
-                required=False,  # the service names every question left unanswered
-            )
+            choices = [(choice.pk, choice.text) for choice in question.choices.all()]
+            if shuffle and question.kind != QuestionKind.TRUE_FALSE:
+                rng.shuffle(choices)
+            label = f"{number}. {question.text}"
+            name = f"question_{question.pk}"
+            # Not required: the service names every question left unanswered.
+            if question.kind == QuestionKind.SHORT:
+                self.fields[name] = forms.CharField(label=label, max_length=500, required=False)
+            elif question.kind == QuestionKind.MULTIPLE:
+                self.fields[name] = forms.TypedMultipleChoiceField(
+                    label=label,
+                    choices=choices,
+                    coerce=int,
+                    widget=forms.CheckboxSelectMultiple,
+                    required=False,
+                    help_text=_("Tick every right answer."),
+                )
+            else:
+                self.fields[name] = forms.TypedChoiceField(
+                    label=label,
+                    choices=choices,
+                    coerce=int,
+                    widget=forms.RadioSelect,
+                    required=False,
+                )
 
-    def answers(self) -> dict[int, int]:
-        """Question id → chosen choice id, for the questions answered."""
+    def answers(self) -> dict[int, object]:
+        """Question id → the answer given, for the questions answered."""
         return {
             question.pk: self.cleaned_data[f"question_{question.pk}"]
             for question in self.questions
-            if self.cleaned_data.get(f"question_{question.pk}") not in (None, "")
+            if self.cleaned_data.get(f"question_{question.pk}") not in (None, "", [])
         }

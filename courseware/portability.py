@@ -52,6 +52,12 @@ FORMAT = "lectern.classroom"
 VERSION = 1
 
 
+def _choice_orders(answer: QuizAnswer) -> list[int]:
+    """The orders of the choices ticked in a multiple-choice answer."""
+    ticked = set(answer.choice_ids)
+    return [c.order for c in answer.question.choices.all() if c.pk in ticked]
+
+
 def _when(moment: datetime | None) -> str | None:
     return moment.isoformat() if moment is not None else None
 
@@ -196,15 +202,18 @@ def classroom_export(*, classroom: Classroom) -> dict[str, Any]:
                 "answers": [
                     {
                         "question": answer.question.order,
-                        "choice": answer.choice.order,
+                        "choice": answer.choice.order if answer.choice else None,
+                        "choices": _choice_orders(answer),
+                        "text": answer.text,
                         "is_correct": answer.is_correct,
+                        "points": answer.points,
                     }
                     for answer in sorted(attempt.answers.all(), key=lambda a: a.question.order)
                 ],
             }
             for attempt in QuizAttempt.objects.filter(assignment__classroom=classroom)
             .select_related("student")
-            .prefetch_related("answers__question", "answers__choice")
+            .prefetch_related("answers__question__choices", "answers__choice")
             .order_by("assignment__due_at", "assignment_id", "student__username", "number")
         ],
         "submissions": [
@@ -269,7 +278,7 @@ class _Resolver:
                 }
             if kind == AssignmentKind.QUIZ:
                 return {
-                    "quiz": Quiz.objects.get(
+                    "quiz": Quiz.objects.current().get(
                         unit__course=self.course, unit__slug=target["unit"], slug=target["quiz"]
                     )
                 }
@@ -432,18 +441,22 @@ def classroom_import(*, data: dict[str, Any]) -> Classroom:
                 submitted_at=_parse_when(item["submitted_at"]),
                 score=item["score"],
                 max_score=item["max_score"],
+                quiz=assignment.quiz,
             )
         )
         questions = {q.order: q for q in assignment.quiz.questions.prefetch_related("choices")}
         for answer in item["answers"]:
             question = questions[answer["question"]]
-            choice = next(c for c in question.choices.all() if c.order == answer["choice"])
+            by_order = {c.order: c for c in question.choices.all()}
             _saved(
                 QuizAnswer(
                     attempt=attempt,
                     question=question,
-                    choice=choice,
+                    choice=by_order.get(answer["choice"]),
+                    choice_ids=[by_order[n].pk for n in answer.get("choices", [])],
+                    text=answer.get("text", ""),
                     is_correct=answer["is_correct"],
+                    points=answer.get("points", question.points if answer["is_correct"] else 0),
                 )
             )
 

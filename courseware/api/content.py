@@ -59,6 +59,7 @@ from courseware.models import (
     Unit,
     UnitReading,
 )
+from courseware.rubric_templates import rubric_templates
 from courseware.selectors import content as selectors
 from courseware.services import content as services
 from courseware.services.content import (
@@ -172,7 +173,7 @@ class UnitViewSet(mixins.RetrieveModelMixin, ContentViewSet):
                     ),
                 ),
                 Prefetch("prompts", queryset=EssayPrompt.objects.only("pk", "unit_id")),
-                Prefetch("quizzes", queryset=Quiz.objects.only("pk", "unit_id")),
+                Prefetch("quizzes", queryset=Quiz.objects.current().only("pk", "unit_id")),
             )
         return units
 
@@ -572,6 +573,7 @@ def _criteria(data: dict) -> list[CriterionSpec]:
         CriterionSpec(
             title=criterion["title"],
             description=criterion["description"],
+            weight=criterion.get("weight", 1),
             levels=tuple(
                 LevelSpec(
                     title=level["title"], descriptor=level["descriptor"], marks=level["marks"]
@@ -617,6 +619,7 @@ class RubricViewSet(ContentViewSet):
                 description=data.validated_data["description"],
                 criteria=_criteria(data.validated_data),
                 owner=request.user,
+                total_marks=data.validated_data.get("total_marks"),
             )
         except ValidationError as error:
             return refusal(error)
@@ -644,9 +647,50 @@ class RubricViewSet(ContentViewSet):
                 description=data.validated_data["description"],
                 criteria=_criteria(data.validated_data),
                 by=request.user,
+                total_marks=data.validated_data.get("total_marks"),
             )
         except ValidationError as error:
             return refusal(error)
         return self._detail(
             saved, code=status.HTTP_201_CREATED if saved.pk != rubric.pk else status.HTTP_200_OK
+        )
+
+    @extend_schema(request=None, responses={201: s.RubricDetailSerializer, **errors(401, 403, 404)})
+    @action(
+        detail=True,
+        methods=["post"],
+        permission_classes=[IsAuthenticated, api_permissions.CanAuthorContent],
+    )
+    def duplicate(self, request, *args, **kwargs):
+        """Copy a rubric as a new one of yours (version 1, "(copy)" added to its title)."""
+        copy = services.rubric_duplicate(rubric=self.get_object(), by=request.user)
+        return self._detail(copy, code=status.HTTP_201_CREATED)
+
+    @extend_schema(responses={200: s.RubricTemplateSerializer(many=True), **errors(401)})
+    @action(detail=False, methods=["get"], pagination_class=None)
+    def templates(self, request, *args, **kwargs):
+        """Ready-made rubrics to start from (HSC-style bands, AP History DBQ, IB-style OPCVL),
+        in the input shape: post one back, edited or not, to create a rubric."""
+        return Response(
+            [
+                {
+                    "key": template.key,
+                    "title": template.title,
+                    "description": template.description,
+                    "total_marks": template.total,
+                    "criteria": [
+                        {
+                            "title": c.title,
+                            "description": c.description,
+                            "weight": c.weight,
+                            "levels": [
+                                {"title": lv.title, "descriptor": lv.descriptor, "marks": lv.marks}
+                                for lv in c.levels
+                            ],
+                        }
+                        for c in template.criteria
+                    ],
+                }
+                for template in rubric_templates().values()
+            ]
         )

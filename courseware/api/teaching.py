@@ -23,6 +23,8 @@ class who may not; every change is a service's (``courseware.services.teaching``
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -39,7 +41,13 @@ from accounts.models import User
 from courseware import permissions
 from courseware.api import filters
 from courseware.api import permissions as api_permissions
-from courseware.api.common import HideMissingMixin, errors, refusal
+from courseware.api.common import (
+    HideMissingMixin,
+    StrictIntegerField,
+    StrictSerializer,
+    errors,
+    refusal,
+)
 from courseware.api.serializers import teaching as s
 from courseware.enrolment import RowStatus, plan_enrolment
 from courseware.models import (
@@ -58,6 +66,7 @@ from courseware.models import Quiz as QuizModel
 from courseware.selectors import submissions as submission_selectors
 from courseware.selectors import teaching as selectors
 from courseware.selectors.marking import names_hidden
+from courseware.services import setting as setting_services
 from courseware.services import teaching as services
 
 TARGET_MODELS = {
@@ -93,6 +102,11 @@ def _body(serializer_class, request, **context):
 # --- Classes -------------------------------------------------------------------------------------
 
 
+class WorkCopySerializer(StrictSerializer):
+    target = StrictIntegerField(min_value=1, max_value=2**63 - 1, help_text="The class's id.")
+    offset_days = StrictIntegerField(min_value=-3650, max_value=3650)
+
+
 ARCHIVED = OpenApiParameter(
     "archived", OpenApiTypes.BOOL, description="Archived classes instead of active ones."
 )
@@ -116,6 +130,7 @@ class ClassroomViewSet(mixins.ListModelMixin, TeachingViewSet):
         "join_code_regenerate": [api_permissions.CanManageClassroom],
         "teachers": [api_permissions.CanAssignTeachers],
         "teacher_remove": [api_permissions.CanAssignTeachers],
+        "copy_work": [api_permissions.CanSetWork],
     }
 
     def get_queryset(self):
@@ -303,6 +318,41 @@ class ClassroomViewSet(mixins.ListModelMixin, TeachingViewSet):
         except ValidationError as error:
             return refusal(error)
         return self._detail(selectors.classroom_get_for(user=self.request.user, pk=classroom.pk))
+
+    @extend_schema(
+        request=WorkCopySerializer,
+        responses={201: s.AssignmentSerializer(many=True), **errors(400, 401, 403, 404, 409)},
+    )
+    @action(detail=True, methods=["post"], url_path="copy-work")
+    def copy_work(self, request, *args, **kwargs):
+        """Set another class of the same course (one you teach) this class's live work, every
+        date moved by ``offset_days``; no student work is copied. Answers the new assignments."""
+        classroom = self.get_object()
+        body = WorkCopySerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        target = (
+            selectors.classrooms_for_user(user=request.user)
+            .filter(pk=body.validated_data["target"])
+            .first()
+        )
+        if target is None or not permissions.can_set_work(request.user, target):
+            return Response({"target": [_("No class you teach has this id.")]}, status=400)
+        try:
+            copies = setting_services.classroom_work_copy(
+                source=classroom,
+                target=target,
+                offset=timedelta(days=body.validated_data["offset_days"]),
+                by=request.user,
+            )
+        except ValidationError as error:
+            return refusal(error)
+        rows = selectors.assignments_for_user(user=request.user, now=timezone.now()).filter(
+            pk__in=[copy.pk for copy in copies]
+        )
+        return Response(
+            s.AssignmentSerializer(rows, many=True, context=self.get_serializer_context()).data,
+            status=status.HTTP_201_CREATED,
+        )
 
     @extend_schema(
         request=None, responses={200: s.ClassroomDetailSerializer, **errors(401, 403, 404)}

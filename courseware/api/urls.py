@@ -6,7 +6,7 @@ from rest_framework.permissions import AllowAny
 from rest_framework.routers import SimpleRouter
 from rest_framework.views import APIView
 
-from courseware.api import content, marking, originality, submissions, teaching
+from courseware.api import content, marking, originality, quizzes, submissions, teaching
 
 router = SimpleRouter(use_regex_path=False)
 router.register("courses", content.CourseViewSet, basename="api-course")
@@ -16,6 +16,7 @@ router.register("prompts", content.PromptViewSet, basename="api-prompt")
 router.register("rubrics", content.RubricViewSet, basename="api-rubric")
 router.register("classes", teaching.ClassroomViewSet, basename="api-classroom")
 router.register("assignments", teaching.AssignmentViewSet, basename="api-assignment")
+router.register("quizzes", quizzes.QuizViewSet, basename="api-quiz")
 router.register("quiz-attempts", teaching.QuizAttemptViewSet, basename="api-quiz-attempt")
 router.register("submissions", teaching.SubmissionViewSet, basename="api-submission-list")
 

@@ -490,6 +490,9 @@ class Criterion(models.Model):
     order = models.PositiveSmallIntegerField(_("order"))
     title = models.CharField(_("title"), max_length=200)
     description = models.TextField(_("description"), blank=True)
+    # Levels store their weighted marks, so marking sums them as they are; the weight is kept
+    # so the builder can show (and edit) the marks before weighting.
+    weight = models.PositiveSmallIntegerField(_("weight"), default=1)
 
     class Meta:
         verbose_name = _("criterion")
@@ -497,6 +500,10 @@ class Criterion(models.Model):
         ordering = ["rubric", "order"]
         constraints = [
             models.UniqueConstraint(fields=["rubric", "order"], name="courseware_criterion_order"),
+            models.CheckConstraint(
+                condition=models.Q(weight__gte=1) & models.Q(weight__lte=10),
+                name="courseware_criterion_weight_range",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -574,33 +581,109 @@ class EssayPrompt(models.Model):
         )
 
 
+class QuizQuerySet(models.QuerySet):
+    def current(self):
+        """The latest version of each quiz: those no later version has replaced."""
+        return self.filter(next_version__isnull=True)
+
+
 class Quiz(models.Model):
-    """An auto-marked reading-comprehension check."""
+    """An auto-marked reading-comprehension check.
+
+    Quizzes are versioned like rubrics: editing one that has attempts makes a new version
+    (``previous`` points back) so recorded attempts keep the questions they answered.
+    """
 
     unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="quizzes")
     slug = models.SlugField(_("slug"), max_length=80)
     title = models.CharField(_("title"), max_length=200)
     instructions = models.TextField(_("instructions"), blank=True)
+    order = models.PositiveSmallIntegerField(_("order in the unit"), default=0)
+    shuffle = models.BooleanField(
+        _("shuffle"),
+        default=False,
+        help_text=_("Each attempt shows questions and choices in a new order."),
+    )
+    max_attempts = models.PositiveSmallIntegerField(
+        _("attempts allowed"),
+        default=1,
+        help_text=_(
+            "The author’s suggestion; the assignment that sets the quiz for a class decides."
+        ),
+    )
+    time_limit_minutes = models.PositiveSmallIntegerField(
+        _("time limit (minutes)"), null=True, blank=True
+    )
+    version = models.PositiveIntegerField(_("version"), default=1)
+    previous = models.OneToOneField(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="next_version",
+        verbose_name=_("previous version"),
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    objects = QuizQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("quiz")
         verbose_name_plural = _("quizzes")
-        ordering = ["unit", "title"]
+        ordering = ["unit", "order", "title"]
         constraints = [
-            models.UniqueConstraint(fields=["unit", "slug"], name="courseware_quiz_slug"),
+            models.UniqueConstraint(
+                fields=["unit", "slug", "version"], name="courseware_quiz_slug_version"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(max_attempts__gte=1) & models.Q(max_attempts__lte=20),
+                name="courseware_quiz_max_attempts_range",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(time_limit_minutes__isnull=True)
+                | (models.Q(time_limit_minutes__gte=1) & models.Q(time_limit_minutes__lte=600)),
+                name="courseware_quiz_time_limit_range",
+            ),
         ]
 
     def __str__(self) -> str:
         return self.title
 
+    @property
+    def total_points(self) -> int:
+        return sum(question.points for question in self.questions.all())
+
+
+class QuestionKind(models.TextChoices):
+    SINGLE = "single", _("Single choice")
+    MULTIPLE = "multiple", _("Multiple choice (all that apply)")
+    TRUE_FALSE = "true_false", _("True or false")
+    SHORT = "short", _("Short answer")
+
 
 class Question(models.Model):
-    """A multiple-choice question, with the paragraph its answer comes from."""
+    """A question, with the paragraph its answer comes from and feedback shown after the attempt.
+
+    Choice questions keep their options as ``Choice`` rows (true/false as two of them); a short
+    answer keeps the answers it accepts in ``accepted_answers``, compared without regard to case
+    or spacing.
+    """
 
     quiz = models.ForeignKey(Quiz, on_delete=models.CASCADE, related_name="questions")
     order = models.PositiveSmallIntegerField(_("order"))
+    kind = models.CharField(
+        _("kind"), max_length=16, choices=QuestionKind, default=QuestionKind.SINGLE
+    )
     text = models.TextField(_("question"))
-    explanation = models.TextField(_("explanation"), blank=True)
+    explanation = models.TextField(_("feedback"), blank=True)
+    points = models.PositiveSmallIntegerField(_("points"), default=1)
+    accepted_answers = models.JSONField(_("accepted answers"), default=list, blank=True)
     evidence = models.ForeignKey(
         Paragraph,
         on_delete=models.SET_NULL,
@@ -616,6 +699,10 @@ class Question(models.Model):
         ordering = ["quiz", "order"]
         constraints = [
             models.UniqueConstraint(fields=["quiz", "order"], name="courseware_question_order"),
+            models.CheckConstraint(
+                condition=models.Q(points__gte=1) & models.Q(points__lte=100),
+                name="courseware_question_points_range",
+            ),
         ]
 
     def __str__(self) -> str:

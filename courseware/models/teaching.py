@@ -356,6 +356,14 @@ class QuizAttempt(models.Model):
     student = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="quiz_attempts"
     )
+    quiz = models.ForeignKey(
+        Quiz,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="attempts",
+        verbose_name=_("quiz version taken"),
+    )
     number = models.PositiveSmallIntegerField(_("attempt"))
     started_at = models.DateTimeField(_("started at"))
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
@@ -393,8 +401,14 @@ class QuizAttempt(models.Model):
 class QuizAnswer(models.Model):
     attempt = models.ForeignKey(QuizAttempt, on_delete=models.CASCADE, related_name="answers")
     question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="+")
-    choice = models.ForeignKey(Choice, on_delete=models.CASCADE, related_name="+")
+    # Single choice and true/false: the choice; multiple choice: ``choice_ids``; short: ``text``.
+    choice = models.ForeignKey(
+        Choice, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    choice_ids = models.JSONField(_("choices ticked"), default=list, blank=True)
+    text = models.CharField(_("answer written"), max_length=500, blank=True)
     is_correct = models.BooleanField(_("correct"))
+    points = models.PositiveSmallIntegerField(_("points awarded"), default=0)
 
     class Meta:
         verbose_name = _("quiz answer")

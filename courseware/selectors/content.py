@@ -168,7 +168,9 @@ def unit_get_for(*, user: User | AnonymousUser, course_slug: str, slug: str) -> 
             ),
             Prefetch(
                 "quizzes",
-                queryset=Quiz.objects.annotate(question_count=Count("questions")).order_by("title"),
+                queryset=Quiz.objects.current()
+                .annotate(question_count=Count("questions"))
+                .order_by("order", "title"),
             ),
         ),
         course__slug=course_slug,

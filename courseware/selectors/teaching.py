@@ -235,7 +235,8 @@ def assignable_prompts(*, course: Course) -> QuerySet[EssayPrompt]:
 def assignable_quizzes(*, course: Course) -> QuerySet[Quiz]:
     """Quizzes of the course's units."""
     return (
-        Quiz.objects.filter(unit__course=course)
+        Quiz.objects.current()
+        .filter(unit__course=course)
         .select_related("unit")
         .order_by("unit__order", "title")
     )

@@ -8,6 +8,7 @@ loader all come here.
 from __future__ import annotations
 
 import hashlib
+import itertools
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -996,9 +997,13 @@ class LevelSpec:
 
 @dataclass(frozen=True)
 class CriterionSpec:
+    """A criterion as written: its levels highest first, with marks before weighting; a
+    weight of 2 makes every level (and so the criterion) worth twice its marks."""
+
     title: str
     description: str = ""
     levels: tuple[LevelSpec, ...] = ()
+    weight: int = 1
 
 
 @transaction.atomic
@@ -1008,8 +1013,11 @@ def rubric_create(
     criteria: Sequence[CriterionSpec],
     description: str = "",
     owner: User | None = None,
+    total_marks: Decimal | None = None,
 ) -> Rubric:
-    """Create a rubric with its criteria and their levels, in the given order."""
+    """Create a rubric with its criteria and their levels, in the given order; see
+    ``rubric_criteria_check`` for what they must meet."""
+    rubric_criteria_check(criteria, total_marks=total_marks)
     rubric = Rubric(title=title, description=description, owner=owner)
     rubric.full_clean()
     rubric.save()
@@ -1025,6 +1033,7 @@ def rubric_update(
     criteria: Sequence[CriterionSpec],
     description: str = "",
     by: User | None = None,
+    total_marks: Decimal | None = None,
 ) -> Rubric:
     """Edit a rubric; return the rubric that now holds the edit.
 
@@ -1034,6 +1043,7 @@ def rubric_update(
     with. An unused rubric is changed in place. Only the latest version may be edited, and an
     edit that changes nothing makes no version.
     """
+    rubric_criteria_check(criteria, total_marks=total_marks)
     rubric = Rubric.objects.select_for_update().get(pk=rubric.pk)
     if Rubric.objects.filter(previous=rubric).exists():
         raise ValidationError("This is not the latest version of the rubric; edit the latest.")
@@ -1062,14 +1072,86 @@ def rubric_update(
     return version
 
 
-def _rubric_criteria_write(*, rubric: Rubric, criteria: Sequence[CriterionSpec]) -> None:
+def rubric_criteria_check(
+    criteria: Sequence[CriterionSpec], *, total_marks: Decimal | None = None
+) -> None:
+    """A rubric has criteria; each has levels listed highest first with marks falling
+    strictly, and a weight of 1–10; and, when a total is stated, the criteria's weighted top
+    marks add up to it. Errors are keyed ``criteria.<index>`` (from 0) or ``total_marks``."""
     if not criteria:
         raise ValidationError("A rubric needs at least one criterion.")
-    for order, spec in enumerate(criteria, start=1):
+    errors = {}
+    for index, spec in enumerate(criteria):
+        marks = [Decimal(str(level.marks)) for level in spec.levels]
         if not spec.levels:
-            raise ValidationError(f"The criterion “{spec.title}” needs at least one level.")
+            errors[f"criteria.{index}"] = f"The criterion “{spec.title}” needs at least one level."
+        elif any(later >= earlier for earlier, later in itertools.pairwise(marks)):
+            errors[f"criteria.{index}"] = (
+                f"The levels of “{spec.title}” are out of order: list them highest first, each "
+                "worth fewer marks than the one above."
+            )
+        elif not isinstance(spec.weight, int) or not 1 <= spec.weight <= 10:
+            errors[f"criteria.{index}"] = f"The weight of “{spec.title}” must be from 1 to 10."
+    if not errors and total_marks is not None:
+        total = rubric_spec_total(criteria)
+        if total != Decimal(total_marks):
+            errors["total_marks"] = (
+                f"The criteria add up to {total.normalize():f} marks, not "
+                f"{Decimal(total_marks).normalize():f}: change a level's marks, a weight or the "
+                "total."
+            )
+    if errors:
+        raise ValidationError(errors)
+
+
+def rubric_spec_total(criteria: Sequence[CriterionSpec]) -> Decimal:
+    """What a rubric as written is out of: each criterion's top marks times its weight."""
+    return sum(
+        (
+            max(Decimal(str(level.marks)) for level in spec.levels) * spec.weight
+            for spec in criteria
+            if spec.levels
+        ),
+        Decimal(0),
+    )
+
+
+def rubric_criteria_of(*, rubric: Rubric) -> list[CriterionSpec]:
+    """A rubric's criteria as the specs that would write them again (marks before weighting)."""
+    return [
+        CriterionSpec(
+            title=criterion.title,
+            description=criterion.description,
+            weight=criterion.weight,
+            levels=tuple(
+                LevelSpec(level.title, level.descriptor, Decimal(level.marks) / criterion.weight)
+                for level in criterion.levels.all()
+            ),
+        )
+        for criterion in rubric.criteria.prefetch_related("levels").order_by("order")
+    ]
+
+
+@transaction.atomic
+def rubric_duplicate(*, rubric: Rubric, by: User | None) -> Rubric:
+    """Copy a rubric as a new one (version 1, "(copy)" added to its title) owned by ``by``."""
+    return rubric_create(
+        title=f"{rubric.title} (copy)"[:200],
+        description=rubric.description,
+        criteria=rubric_criteria_of(rubric=rubric),
+        owner=by,
+    )
+
+
+def _rubric_criteria_write(*, rubric: Rubric, criteria: Sequence[CriterionSpec]) -> None:
+    rubric_criteria_check(criteria)
+    for order, spec in enumerate(criteria, start=1):
         criterion = Criterion(
-            rubric=rubric, order=order, title=spec.title, description=spec.description
+            rubric=rubric,
+            order=order,
+            title=spec.title,
+            description=spec.description,
+            weight=spec.weight,
         )
         criterion.full_clean()
         criterion.save()
@@ -1079,7 +1161,7 @@ def _rubric_criteria_write(*, rubric: Rubric, criteria: Sequence[CriterionSpec])
                 order=level_order,
                 title=level.title,
                 descriptor=level.descriptor,
-                marks=Decimal(str(level.marks)),
+                marks=Decimal(str(level.marks)) * spec.weight,
             )
             for level_order, level in enumerate(spec.levels, start=1)
         ]
@@ -1097,6 +1179,7 @@ def _rubric_snapshot(rubric: Rubric) -> tuple:
             (
                 criterion.title,
                 criterion.description,
+                criterion.weight,
                 tuple(
                     (level.title, level.descriptor, Decimal(level.marks))
                     for level in criterion.levels.all()
@@ -1115,8 +1198,9 @@ def _spec_snapshot(title: str, description: str, criteria: Sequence[CriterionSpe
             (
                 spec.title,
                 spec.description,
+                spec.weight,
                 tuple(
-                    (level.title, level.descriptor, Decimal(str(level.marks)))
+                    (level.title, level.descriptor, Decimal(str(level.marks)) * spec.weight)
                     for level in spec.levels
                 ),
             )

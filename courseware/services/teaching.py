@@ -12,11 +12,12 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Sum
 from django.utils.translation import gettext as _
 
 from accounts.models import Role
@@ -43,6 +44,7 @@ from courseware.selectors.teaching import (
     assignable_readings,
     assignment_has_student_work,
 )
+from courseware.services.quizzes import answers_mark
 from courseware.timing import DeadlineState, deadline_for
 
 if TYPE_CHECKING:
@@ -591,10 +593,11 @@ def quiz_attempt_start(*, assignment: Assignment, student: User, now: datetime) 
         )
     attempt = QuizAttempt(
         assignment=assignment,
+        quiz=assignment.quiz,
         student=student,
         number=max((a.number for a in attempts), default=0) + 1,
         started_at=now,
-        max_score=assignment.quiz.questions.count(),
+        max_score=assignment.quiz.questions.aggregate(total=Sum("points"))["total"] or 0,
     )
     attempt.full_clean()
     attempt.save()
@@ -607,16 +610,19 @@ class AttemptAlreadySubmitted(ValidationError):
 
 @transaction.atomic
 def quiz_attempt_submit(
-    *, attempt: QuizAttempt, answers: Mapping[int, int], now: datetime
+    *, attempt: QuizAttempt, answers: Mapping[int, Any], now: datetime
 ) -> QuizAttempt:
-    """Mark an attempt: one mark for each question answered with a correct choice.
+    """Mark an attempt: each question's points when it is answered right.
 
-    ``answers`` maps question id to choice id and must answer every question of the quiz. An
-    attempt is submitted once; a second submission is refused and changes nothing.
+    ``answers`` maps question id to the answer (a choice id; a list of choice ids for multiple
+    choice; a text for short answer; see ``answer_mark``) and must answer every question of the
+    version of the quiz the attempt started on. An attempt is submitted once; a second
+    submission is refused and changes nothing. Answers handed in after a time limit are still
+    marked (the work is the student's); the result shows how long the attempt took.
     """
     attempt = (
         QuizAttempt.objects.select_for_update(of=("self",))
-        .select_related("assignment__classroom", "assignment__quiz")
+        .select_related("assignment__classroom", "assignment__quiz", "quiz")
         .get(pk=attempt.pk)
     )
     if attempt.submitted_at is not None:
@@ -629,28 +635,30 @@ def quiz_attempt_submit(
     _ensure_active(assignment.classroom)
     _refuse_unless_open(assignment=assignment, student=attempt.student, now=now)
 
-    questions = list(assignment.quiz.questions.prefetch_related("choices"))
-    errors = {}
-    chosen = []
-    for question in questions:
-        choice_id = answers.get(question.pk)
-        choice = next((c for c in question.choices.all() if c.pk == choice_id), None)
-        if choice is None:
-            errors[f"question_{question.pk}"] = _("Choose an answer to this question.")
-        else:
-            chosen.append((question, choice))
+    quiz = attempt.quiz or assignment.quiz
+    questions = list(quiz.questions.prefetch_related("choices"))
+    marked, errors = answers_mark(questions=questions, answers=answers)
     if errors:
         raise ValidationError(errors, code="incomplete")
     answer_rows = [
-        QuizAnswer(attempt=attempt, question=question, choice=choice, is_correct=choice.is_correct)
-        for question, choice in chosen
+        QuizAnswer(
+            attempt=attempt,
+            question=result.question,
+            choice=result.choice,
+            choice_ids=list(result.choice_ids),
+            text=result.text,
+            is_correct=result.is_correct,
+            points=result.points,
+        )
+        for result in marked
     ]
     for answer in answer_rows:
         # Uniqueness is the database's to enforce; checking it here would cost a query a row.
         answer.full_clean(validate_unique=False, validate_constraints=False)
     QuizAnswer.objects.bulk_create(answer_rows)
-    attempt.score = sum(1 for _question, choice in chosen if choice.is_correct)
-    attempt.max_score = len(questions)
+    attempt.quiz = quiz
+    attempt.score = sum(result.points for result in marked)
+    attempt.max_score = sum(question.points for question in questions)
     attempt.submitted_at = now
     attempt.full_clean()
     attempt.save()

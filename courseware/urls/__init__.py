@@ -1,12 +1,13 @@
 """Courseware URLs, one module per area, all in the ``courseware`` namespace."""
 
-from courseware.urls import content, marking, originality, submissions, teaching
+from courseware.urls import content, marking, originality, quizzes, submissions, teaching
 
 app_name = "courseware"
 
 urlpatterns = [
     *teaching.urlpatterns,
     *content.urlpatterns,
+    *quizzes.urlpatterns,
     *submissions.urlpatterns,
     *marking.urlpatterns,
     *originality.urlpatterns,

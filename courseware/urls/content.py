@@ -33,5 +33,6 @@ urlpatterns = [
     path("rubrics/new/", views.rubric_create, name="rubric-create"),
     path("rubrics/<int:pk>/", views.rubric_detail, name="rubric-detail"),
     path("rubrics/<int:pk>/edit/", views.rubric_edit, name="rubric-edit"),
+    path("rubrics/<int:pk>/duplicate/", views.rubric_duplicate, name="rubric-duplicate"),
     path("search/", views.search, name="search"),
 ]

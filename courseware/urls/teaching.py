@@ -2,6 +2,7 @@
 
 from django.urls import path
 
+from courseware.views import setting as setting_views
 from courseware.views import teaching as views
 
 urlpatterns = [
@@ -39,6 +40,8 @@ urlpatterns = [
         views.assignment_create,
         name="assignment-create",
     ),
+    path("classes/<int:pk>/essays/set/", setting_views.essay_set, name="essay-set"),
+    path("classes/<int:pk>/copy-work/", setting_views.work_copy, name="work-copy"),
     path("assignments/<int:pk>/", views.assignment_detail, name="assignment-detail"),
     path("assignments/<int:pk>/edit/", views.assignment_edit, name="assignment-edit"),
     path("assignments/<int:pk>/withdraw/", views.assignment_withdraw, name="assignment-withdraw"),

@@ -26,8 +26,10 @@ from courseware.forms_content import (
     ReadingEditForm,
     RubricForm,
     UnitForm,
+    add_criterion_data,
 )
 from courseware.importers import ReadingParseError
+from courseware.rubric_templates import rubric_templates
 from courseware.selectors import content as selectors
 from courseware.selectors import search as search_selectors
 from courseware.services import content as services
@@ -442,25 +444,34 @@ def rubric_edit(request, pk: int):
 
 
 def _rubric_form(request, *, rubric):
+    data = request.POST or None
+    adding = data is not None and "add_criterion" in data
+    if adding:
+        data = add_criterion_data(data)
+    template = None
     if rubric is None:
-        form = RubricForm(request.POST or None)
-        criteria = CriterionFormSet(request.POST or None, prefix="criteria")
+        template = rubric_templates().get(request.GET.get("template", ""))
+        initial = {}
+        initial_criteria = []
+        if template is not None:
+            initial = {
+                "title": template.title,
+                "description": template.description,
+                "total_marks": template.total,
+            }
+            initial_criteria = [CriterionForm.initial_for(c) for c in template.criteria]
     else:
-        form = RubricForm(
-            request.POST or None,
-            initial={"title": rubric.title, "description": rubric.description},
-        )
-        criteria = CriterionFormSet(
-            request.POST or None,
-            prefix="criteria",
-            initial=[CriterionForm.initial_for(c) for c in rubric.criteria.all()],
-        )
+        initial = {"title": rubric.title, "description": rubric.description}
+        initial_criteria = [CriterionForm.initial_for(c) for c in rubric.criteria.all()]
+    form = RubricForm(data, initial=initial)
+    criteria = CriterionFormSet(data, prefix="criteria", initial=initial_criteria)
     used = rubric is not None and selectors.rubric_is_used(rubric=rubric)
-    if request.method == "POST" and form.is_valid() and criteria.is_valid():
+    if data is not None and not adding and form.is_valid() and criteria.is_valid():
         fields = {
             "title": form.cleaned_data["title"],
             "description": form.cleaned_data["description"],
             "criteria": criteria.criteria(),
+            "total_marks": form.cleaned_data.get("total_marks"),
         }
         try:
             if rubric is None:
@@ -480,15 +491,35 @@ def _rubric_form(request, *, rubric):
                 else:
                     messages.success(request, _("Rubric saved."))
         except ValidationError as error:
-            _form_error(form, error)
+            for field, errors in criteria.show_errors(error):
+                form.add_error(field if field in form.fields else None, errors)
         else:
             return redirect("courseware:rubric-detail", pk=saved.pk)
+    has_errors = data is not None and not adding and (form.errors or criteria.total_error_count())
     return render(
         request,
         "courseware/content/rubric_form.html",
-        {"form": form, "criteria": criteria, "rubric": rubric, "used": used},
-        status=400 if form.errors or criteria.total_error_count() else 200,
+        {
+            "form": form,
+            "criteria": criteria,
+            "rubric": rubric,
+            "used": used,
+            "template": template,
+            "templates": rubric_templates().values(),
+        },
+        status=400 if has_errors else 200,
     )
+
+
+@login_required
+@require_POST
+def rubric_duplicate(request, pk: int):
+    """Copy a rubric as a new one of the teacher's, to adapt."""
+    rubric = selectors.rubric_get_for(user=request.user, pk=pk)
+    _require_author(request)
+    copy = services.rubric_duplicate(rubric=rubric, by=request.user)
+    messages.success(request, _("Rubric copied: this is the copy."))
+    return redirect("courseware:rubric-detail", pk=copy.pk)
 
 
 # --- Glossary, people, timeline -----------------------------------------------------------

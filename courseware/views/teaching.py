@@ -696,7 +696,8 @@ def quiz_attempt(request, pk: int):
     """Take a quiz attempt, or see its result once handed in."""
     attempt = selectors.quiz_attempt_get_for(user=request.user, pk=pk)
     assignment = attempt.assignment
-    questions = selectors.quiz_questions(quiz=assignment.quiz)
+    quiz = attempt.quiz or assignment.quiz
+    questions = selectors.quiz_questions(quiz=quiz)
     is_owner = attempt.student_id == request.user.pk
     context = {"attempt": attempt, "assignment": assignment, "classroom": assignment.classroom}
 
@@ -707,7 +708,9 @@ def quiz_attempt(request, pk: int):
             return render(
                 request, "courseware/teaching/quiz_result.html", {**context, "in_progress": True}
             )
-        form = QuizAttemptForm(request.POST or None, questions=questions)
+        form = QuizAttemptForm(
+            request.POST or None, questions=questions, shuffle=quiz.shuffle, seed=attempt.pk
+        )
         if request.method == "POST" and form.is_valid():
             try:
                 services.quiz_attempt_submit(
@@ -723,7 +726,13 @@ def quiz_attempt(request, pk: int):
         return render(
             request,
             "courseware/teaching/quiz_take.html",
-            {**context, "form": form, "questions": questions},
+            {
+                **context,
+                "form": form,
+                "questions": questions,
+                "quiz": quiz,
+                "ends_at": _attempt_ends_at(attempt, quiz),
+            },
             status=400 if form.is_bound else 200,
         )
 
@@ -744,20 +753,49 @@ def quiz_attempt(request, pk: int):
     results = []
     for question in questions:
         answer = answers.get(question.pk)
-        correct = next((c for c in question.choices.all() if c.is_correct), None)
+        correct = [c for c in question.choices.all() if c.is_correct]
         results.append(
             {
                 "question": question,
                 "answer": answer,
-                "correct_choice": correct,
+                "given": _answer_text(question, answer),
+                "correct_text": " · ".join(c.text for c in correct)
+                if correct
+                else " · ".join(question.accepted_answers),
                 "evidence_url": _evidence_url(question),
             }
         )
+    ends_at = _attempt_ends_at(attempt, quiz)
     return render(
         request,
         "courseware/teaching/quiz_result.html",
-        {**context, "results": results, "reveal": reveal, "work": work},
+        {
+            **context,
+            "results": results,
+            "reveal": reveal,
+            "work": work,
+            "over_time": ends_at is not None and attempt.submitted_at > ends_at,
+        },
     )
+
+
+def _attempt_ends_at(attempt, quiz) -> datetime | None:
+    """When the attempt's time limit runs out, if the quiz has one."""
+    if not quiz.time_limit_minutes:
+        return None
+    return attempt.started_at + timedelta(minutes=quiz.time_limit_minutes)
+
+
+def _answer_text(question, answer) -> str:
+    """What the student answered, in words."""
+    if answer is None:
+        return ""
+    if answer.choice_id is not None:
+        return next((c.text for c in question.choices.all() if c.pk == answer.choice_id), "")
+    if answer.choice_ids:
+        ticked = set(answer.choice_ids)
+        return " · ".join(c.text for c in question.choices.all() if c.pk in ticked)
+    return answer.text
 
 
 def _evidence_url(question) -> str:

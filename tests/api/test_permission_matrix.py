@@ -66,6 +66,20 @@ RUBRIC = {
 }
 
 
+QUIZ = {
+    "title": "Check on the succession",
+    "questions": [
+        {
+            "type": "single",
+            "text": "Who led the Left Opposition?",
+            "choices": [{"text": "Trotsky", "correct": True}, {"text": "Stalin"}],
+        },
+        {"type": "true_false", "text": "Lenin died in 1924.", "answer": True},
+        {"type": "short", "text": "Stalin's nickname?", "accepted": ["Koba"]},
+    ],
+}
+
+
 def _unit(o) -> dict:
     return {
         "course": o.course.pk,
@@ -420,6 +434,75 @@ MATRIX = [
         lambda o: RUBRIC,
         # In use by an essay of the class: the edit is a new version.
         _expect(201, 201, 201, 403, 403),
+    ),
+    (
+        "rubrics-duplicate",
+        "post",
+        lambda o: f"/api/v1/rubrics/{o.rubric.pk}/duplicate/",
+        None,
+        AUTHORS_CREATE,
+    ),
+    (
+        "rubrics-duplicate-other",
+        "post",
+        lambda o: f"/api/v1/rubrics/{o.other_prompt.rubric_id}/duplicate/",
+        None,
+        _expect(201, 201, 201, 403, 403),
+    ),
+    ("rubrics-templates", "get", lambda o: "/api/v1/rubrics/templates/", None, EVERYONE),
+    (
+        "classes-copy-work",
+        "post",
+        lambda o: f"/api/v1/classes/{o.school.classroom.pk}/copy-work/",
+        lambda o: {"target": o.school.other_classroom.pk, "offset_days": 7},
+        # Only a school admin may set work in the other class; its teacher cannot copy into it.
+        _expect(201, 400, 404, 403, 404),
+    ),
+    # --- quizzes (courseware.api.quizzes): authors only, since the answers are in them
+    ("quizzes-list", "get", lambda o: "/api/v1/quizzes/", None, AUTHORS),
+    ("quizzes-retrieve", "get", lambda o: f"/api/v1/quizzes/{o.quiz.quiz_id}/", None, AUTHORS),
+    (
+        "quizzes-create",
+        "post",
+        lambda o: "/api/v1/quizzes/",
+        lambda o: {**QUIZ, "unit": o.unit.pk},
+        AUTHORS_CREATE,
+    ),
+    (
+        "quizzes-update",
+        "put",
+        lambda o: f"/api/v1/quizzes/{o.quiz.quiz_id}/",
+        lambda o: QUIZ,
+        # An attempt is in progress: the edit is a new version.
+        _expect(201, 201, 201, 403, 403),
+    ),
+    (
+        "quizzes-duplicate",
+        "post",
+        lambda o: f"/api/v1/quizzes/{o.quiz.quiz_id}/duplicate/",
+        None,
+        AUTHORS_CREATE,
+    ),
+    (
+        "quizzes-move",
+        "post",
+        lambda o: f"/api/v1/quizzes/{o.quiz.quiz_id}/move/",
+        lambda o: {"to": "down"},
+        AUTHORS,
+    ),
+    (
+        "quizzes-statistics",
+        "get",
+        lambda o: f"/api/v1/quizzes/{o.quiz.quiz_id}/statistics/",
+        None,
+        AUTHORS,
+    ),
+    (
+        "quizzes-retrieve-missing",
+        "get",
+        lambda o: "/api/v1/quizzes/999999/",
+        None,
+        _expect(404, 404, 404, 403, 403),
     ),
     # --- marking (courseware.api.marking): markers only; a student sees a grade once released.
     # Grade lists, the gradebook and the student's grades are in

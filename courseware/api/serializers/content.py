@@ -236,6 +236,9 @@ class CriterionSerializer(serializers.Serializer):
     order = serializers.IntegerField()
     title = serializers.CharField()
     description = serializers.CharField()
+    weight = serializers.IntegerField(
+        help_text=_("The levels' marks below are already multiplied by it.")
+    )
     levels = LevelSerializer(source="levels.all", many=True)
 
 
@@ -268,13 +271,42 @@ class RubricLevelInputSerializer(StrictSerializer):
 class RubricCriterionInputSerializer(StrictSerializer):
     title = StrictCharField(max_length=200)
     description = StrictCharField(max_length=5000, required=False, allow_blank=True, default="")
-    levels = RubricLevelInputSerializer(many=True, allow_empty=False, max_length=12)
+    weight = StrictIntegerField(
+        min_value=1,
+        max_value=10,
+        required=False,
+        default=1,
+        help_text=_("Each level's marks are multiplied by it when saved."),
+    )
+    levels = RubricLevelInputSerializer(
+        many=True,
+        allow_empty=False,
+        max_length=12,
+        help_text=_("Highest first, each worth fewer marks than the one before."),
+    )
 
 
 class RubricInputSerializer(StrictSerializer):
     title = StrictCharField(max_length=200)
     description = StrictCharField(max_length=5000, required=False, allow_blank=True, default="")
+    total_marks = serializers.DecimalField(
+        max_digits=8,
+        decimal_places=2,
+        min_value=0,
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text=_("Optional: what the weighted criteria must add up to."),
+    )
     criteria = RubricCriterionInputSerializer(many=True, allow_empty=False, max_length=30)
+
+
+class RubricTemplateSerializer(serializers.Serializer):
+    key = serializers.CharField()
+    title = serializers.CharField()
+    description = serializers.CharField()
+    total_marks = serializers.DecimalField(max_digits=8, decimal_places=2)
+    criteria = RubricCriterionInputSerializer(many=True)
 
 
 # --- Input: units, prompts, readings ------------------------------------------------------

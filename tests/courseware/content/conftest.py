@@ -37,6 +37,8 @@ class Content:
     other_reading: object
     other_prompt: object
     other_rubric: object
+    quiz: object = None
+    other_quiz: object = None
 
 
 def make_content(school) -> Content:
@@ -78,7 +80,15 @@ def make_content(school) -> Content:
     other_prompt = EssayPromptFactory(
         course=other_course, unit=other_unit, slug="shanghai", rubric=other_rubric
     )
+    other_quiz = quiz_create(unit=other_unit, slug="check", title="China check")
+    quiz_question_add(
+        quiz=other_quiz,
+        text="Where?",
+        choices=[ChoiceSpec("Shanghai", correct=True), ChoiceSpec("Canton")],
+    )
     return Content(
+        quiz=quiz,
+        other_quiz=other_quiz,
         course=course,
         unit=unit,
         reading=reading,

@@ -116,10 +116,32 @@ MATRIX = [
     ("courseware:rubric-edit", lambda c: {"pk": c.rubric.pk}, AUTHORS),
     ("courseware:rubric-edit", lambda c: {"pk": c.other_rubric.pk}, AUTHORS_ONLY_ELSEWHERE),
     ("courseware:search", lambda c: {}, EVERYONE),
+    # Quiz authoring: the answers are on these pages, so to a student a quiz is missing.
+    *(
+        (f"courseware:quiz-{page}", unit_of, TEACHERS_ONLY)
+        for page in ("create", "import")
+        for unit_of in (
+            lambda c: {"course_slug": c.course.slug, "slug": c.unit.slug},
+            lambda c: {"course_slug": c.other_course.slug, "slug": c.other_unit.slug},
+        )
+    ),
+    *(
+        (f"courseware:quiz-{page}", quiz_of, TEACHERS_ONLY)
+        for page in ("detail", "edit", "export", "statistics")
+        for quiz_of in (lambda c: {"pk": c.quiz.pk}, lambda c: {"pk": c.other_quiz.pk})
+    ),
 ]
 
 
 shared_world, world_copy, school, content = module_world(make_content, name="content")
+
+
+QUIZ_POSTS_BASE = {
+    "school_admin": 302,
+    "teacher": 302,
+    "other_teacher": 302,
+    "anonymous": LOGIN,
+}
 
 
 def _ids():
@@ -166,6 +188,45 @@ def test_marking_read_answers_each_role_as_expected(
         client.force_login(user)
     url = reverse("courseware:reading-progress", args=[getattr(content, reading).slug])
     _check(client.post(url, {"action": "read"}), expected[role])
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize(
+    ("rubric", "expected"),
+    [
+        ("rubric", {**QUIZ_POSTS_BASE, "student": 403, "other_student": 403}),
+        ("other_rubric", {**QUIZ_POSTS_BASE, "student": 404, "other_student": 404}),
+    ],
+)
+def test_duplicating_a_rubric_answers_each_role_as_expected(
+    client, school, content, role, rubric, expected
+):
+    user = school.user_for(role)
+    if user is not None:
+        client.force_login(user)
+    url = reverse("courseware:rubric-duplicate", args=[getattr(content, rubric).pk])
+    _check(client.post(url), expected[role])
+
+
+QUIZ_POSTS = {
+    "school_admin": 302,
+    "teacher": 302,
+    "other_teacher": 302,
+    "student": 404,
+    "other_student": 404,
+    "anonymous": LOGIN,
+}
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("action", ["duplicate", "move"])
+@pytest.mark.parametrize("quiz", ["quiz", "other_quiz"])
+def test_quiz_actions_answer_each_role_as_expected(client, school, content, role, action, quiz):
+    user = school.user_for(role)
+    if user is not None:
+        client.force_login(user)
+    url = reverse(f"courseware:quiz-{action}", args=[getattr(content, quiz).pk])
+    _check(client.post(url, {"to": "up"}), QUIZ_POSTS[role])
 
 
 def test_search_within_a_reading_the_student_may_not_open_is_a_404(client, school, content):

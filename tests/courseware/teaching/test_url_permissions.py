@@ -15,10 +15,17 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from courseware.models import AssignmentKind
+from courseware.models import AssignmentKind, MembershipRole
 from courseware.services.teaching import quiz_attempt_start
 from tests.conftest import ROLES, module_world
-from tests.factories import AssignmentFactory, ExtensionFactory, TeacherFactory
+from tests.factories import (
+    AssignmentFactory,
+    ClassroomFactory,
+    EssayPromptFactory,
+    ExtensionFactory,
+    MembershipFactory,
+    TeacherFactory,
+)
 
 LOGIN = "login"
 
@@ -31,6 +38,8 @@ class Objects:
     attempt: object
     extension: object
     new_teacher: object
+    essay_prompt: object = None
+    parallel: object = None
 
 
 def make_objects(school) -> Objects:
@@ -43,10 +52,18 @@ def make_objects(school) -> Objects:
         attempt=quiz_attempt_start(assignment=quiz, student=school.student, now=timezone.now()),
         extension=ExtensionFactory(assignment=reading, student=school.student),
         new_teacher=TeacherFactory(),
+        essay_prompt=EssayPromptFactory(course=school.classroom.course),
+        parallel=_parallel_class(school),
     )
 
 
 shared_world, world_copy, school, objects = module_world(make_objects, name="objects")
+
+
+def _parallel_class(school):
+    parallel = ClassroomFactory(course=school.classroom.course)
+    MembershipFactory(classroom=parallel, user=school.teacher, role=MembershipRole.TEACHER)
+    return parallel
 
 
 def _local(moment) -> str:
@@ -158,6 +175,30 @@ MATRIX = [
         lambda o: {"pk": o.school.classroom.pk, "user_pk": o.school.teacher.pk},
         lambda o: {},
         ADMIN_ACTION,
+    ),
+    ("courseware:essay-set", "get", lambda o: {"pk": o.school.classroom.pk}, None, MANAGE_PAGE),
+    (
+        "courseware:essay-set",
+        "post",
+        lambda o: {"pk": o.school.classroom.pk},
+        lambda o: {
+            "action": "set",
+            "prompt": o.essay_prompt.pk,
+            "set-opens_at": _local(timezone.now()),
+            "set-due_at": _local(timezone.now() + timedelta(days=3)),
+            "set-late_penalty_percent_per_day": "0",
+            "set-late_penalty_floor_percent": "0",
+        },
+        MANAGE_ACTION,
+    ),
+    ("courseware:work-copy", "get", lambda o: {"pk": o.school.classroom.pk}, None, MANAGE_PAGE),
+    (
+        "courseware:work-copy",
+        "post",
+        lambda o: {"pk": o.school.classroom.pk},
+        lambda o: {"target": o.parallel.pk, "offset_days": "7"},
+        # The school admin may copy to any class of the course; the teacher teaches both.
+        MANAGE_ACTION,
     ),
     (
         "courseware:assignment-create",
