@@ -1,6 +1,13 @@
 """Courseware URLs, one module per area, all in the ``courseware`` namespace."""
 
-from courseware.urls import content, marking, originality, submissions, teaching
+from courseware.urls import (
+    content,
+    marking,
+    notifications,
+    originality,
+    submissions,
+    teaching,
+)
 
 app_name = "courseware"
 
@@ -10,4 +17,5 @@ urlpatterns = [
     *submissions.urlpatterns,
     *marking.urlpatterns,
     *originality.urlpatterns,
+    *notifications.urlpatterns,
 ]

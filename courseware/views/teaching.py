@@ -401,7 +401,7 @@ def classroom_enrol(request, pk: int):
             return render(request, template, context, status=400)
         try:
             result = services.classroom_enrol_csv(
-                classroom=classroom, text=confirm.cleaned_data["payload"]
+                classroom=classroom, text=confirm.cleaned_data["payload"], by=request.user
             )
         except services.EnrolmentRejected as rejected:
             context["plan"] = rejected.plan
