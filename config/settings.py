@@ -342,11 +342,11 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE = {
     "notifications-dispatch": {
         "task": "courseware.notifications_dispatch_pending",
-        "schedule": 5 * 60,
+        "schedule": read_int("NOTIFICATION_DISPATCH_SECONDS", default=5 * 60),
     },
     "notifications-remind-due": {
         "task": "courseware.notifications_remind_due",
-        "schedule": 15 * 60,
+        "schedule": read_int("NOTIFICATION_REMINDER_SECONDS", default=15 * 60),
     },
     "notifications-digests": {
         "task": "courseware.notifications_send_digests",

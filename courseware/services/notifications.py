@@ -163,7 +163,7 @@ def event_dispatch(*, event_id: int, now: datetime) -> int:
     """
     with transaction.atomic():
         event = (
-            Event.objects.select_for_update(skip_locked=True)
+            Event.objects.select_for_update(skip_locked=True, of=("self",))
             .select_related("assignment__classroom", "announcement", "subject", "submission")
             .filter(pk=event_id)
             .first()
