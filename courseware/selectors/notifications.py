@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 from django.http import Http404
 
 from accounts.models import User
@@ -281,9 +281,41 @@ def announcements_for_classroom(*, classroom: Classroom, limit: int = 10) -> lis
     return list(
         Announcement.objects.filter(classrooms=classroom)
         .select_related("author")
-        .prefetch_related("classrooms")
         .order_by("-created_at", "-pk")[:limit]
     )
+
+
+def with_latest_announcement(classrooms: QuerySet[Classroom]) -> QuerySet[Classroom]:
+    """Each class with its newest announcement's pk, title and date, in the same query."""
+    latest = Announcement.classrooms.through.objects.filter(classroom=OuterRef("pk")).order_by(
+        "-announcement__created_at", "-announcement_id"
+    )
+    return classrooms.annotate(
+        latest_announcement_pk=Subquery(latest.values("announcement_id")[:1]),
+        latest_announcement_title=Subquery(latest.values("announcement__title")[:1]),
+        latest_announcement_at=Subquery(latest.values("announcement__created_at")[:1]),
+    )
+
+
+def latest_announcements(classrooms: list[Classroom]) -> list[dict]:
+    """The newest announcement of each class (annotated by ``with_latest_announcement``), each
+    once, newest first."""
+    seen = {}
+    for classroom in classrooms:
+        pk = getattr(classroom, "latest_announcement_pk", None)
+        if pk is None:
+            continue
+        entry = seen.setdefault(
+            pk,
+            {
+                "pk": pk,
+                "title": classroom.latest_announcement_title,
+                "created_at": classroom.latest_announcement_at,
+                "classrooms": [],
+            },
+        )
+        entry["classrooms"].append(classroom)
+    return sorted(seen.values(), key=lambda e: (e["created_at"], e["pk"]), reverse=True)
 
 
 def announcements_for_user(*, user: User, limit: int = 5) -> QuerySet[Announcement]:
@@ -298,7 +330,6 @@ def announcements_for_user(*, user: User, limit: int = 5) -> QuerySet[Announceme
             )
         )
         .select_related("author")
-        .prefetch_related("classrooms")
         .order_by("-created_at", "-pk")[:limit]
     )
 

@@ -562,8 +562,10 @@ def announcement_post(
     errors = {}
     if not classrooms:
         errors["classrooms"] = _("Choose at least one class.")
-    elif not all(permissions.can_set_work(author, classroom) for classroom in classrooms):
+    elif not all(permissions.can_post_announcement(author, c) for c in classrooms):
         errors["classrooms"] = _("You can only post to classes you teach.")
+    elif any(classroom.is_archived for classroom in classrooms):
+        errors["classrooms"] = _("An archived class cannot be sent announcements.")
     if not title.strip():
         errors["title"] = _("Give the announcement a title.")
     if not body.strip():
