@@ -238,6 +238,8 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "AssignmentKindEnum": "courseware.models.AssignmentKind",
         "ReadingKindEnum": "courseware.models.ReadingKind",
+        "NotificationKindEnum": "courseware.models.NotificationKind",
+        "FrequencyEnum": "courseware.models.Frequency",
     },
 }
 

@@ -6,7 +6,7 @@ from rest_framework.permissions import AllowAny
 from rest_framework.routers import SimpleRouter
 from rest_framework.views import APIView
 
-from courseware.api import content, marking, originality, submissions, teaching
+from courseware.api import content, marking, notifications, originality, submissions, teaching
 
 router = SimpleRouter(use_regex_path=False)
 router.register("courses", content.CourseViewSet, basename="api-course")
@@ -18,6 +18,8 @@ router.register("classes", teaching.ClassroomViewSet, basename="api-classroom")
 router.register("assignments", teaching.AssignmentViewSet, basename="api-assignment")
 router.register("quiz-attempts", teaching.QuizAttemptViewSet, basename="api-quiz-attempt")
 router.register("submissions", teaching.SubmissionViewSet, basename="api-submission-list")
+router.register("notifications", notifications.NotificationViewSet, basename="api-notification")
+router.register("announcements", notifications.AnnouncementViewSet, basename="api-announcement")
 
 
 class NoSuchEndpoint(APIView):
@@ -37,6 +39,7 @@ urlpatterns = [
     *submissions.urlpatterns,
     *marking.urlpatterns,
     *originality.urlpatterns,
+    *notifications.urlpatterns,
     *router.urls,
     # Last: nothing above matched. Not the bare root: /api/schema/ and /api/docs/ pass through it.
     re_path(r"^.+$", NoSuchEndpoint.as_view(), name="api-no-such-endpoint"),

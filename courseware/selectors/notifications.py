@@ -334,6 +334,19 @@ def announcements_for_user(*, user: User, limit: int = 5) -> QuerySet[Announceme
     )
 
 
+def announcements_visible_to(*, user: User) -> QuerySet[Announcement]:
+    """Every announcement to a class the person is in (every one, for a school admin)."""
+    queryset = Announcement.objects.select_related("author").prefetch_related("classrooms")
+    if not user.is_staff:
+        classes = Membership.objects.filter(user=user).values("classroom")
+        queryset = queryset.filter(
+            pk__in=Announcement.classrooms.through.objects.filter(classroom__in=classes).values(
+                "announcement"
+            )
+        )
+    return queryset.order_by("-created_at", "-pk")
+
+
 def announcement_get_for(*, user: User, pk: int) -> Announcement:
     """An announcement to one of the person's classes (any class, for a school admin)."""
     queryset = Announcement.objects.select_related("author").prefetch_related("classrooms")
