@@ -29,6 +29,7 @@ from courseware.models import (
     Classroom,
     Course,
     EssayPrompt,
+    Event,
     Extension,
     Membership,
     MembershipRole,
@@ -485,6 +486,11 @@ def assignment_update(
         assignment.title = str(assignment.target.title)
     assignment.full_clean()
     assignment.save()
+    if "opens_at" in changes:
+        # Work not yet announced is announced when it now opens, earlier or later.
+        Event.objects.filter(
+            assignment=assignment, kind=NotificationKind.WORK_SET, dispatched_at__isnull=True
+        ).update(deliver_after=max(timezone.now(), assignment.opens_at))
     return assignment
 
 

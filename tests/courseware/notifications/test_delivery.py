@@ -266,3 +266,14 @@ def test_event_is_delivered_when_its_transaction_commits(klass, django_capture_o
     with django_capture_on_commit_callbacks(execute=True):
         AssignmentFactory(classroom=klass.classroom)
     assert len(mail.outbox) == 3
+
+
+def test_work_whose_opening_moves_earlier_is_announced_when_it_now_opens(klass):
+    from courseware.services.teaching import assignment_update
+
+    now = timezone.now()
+    assignment = AssignmentFactory(
+        classroom=klass.classroom, opens_at=now + timedelta(days=5), due_at=now + timedelta(days=9)
+    )
+    assignment_update(assignment=assignment, opens_at=now + timedelta(days=1))
+    assert deliver(now + timedelta(days=1, seconds=1)) == 3
