@@ -16,7 +16,7 @@ import logging
 import secrets
 import smtplib
 from collections import defaultdict
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING
 
 from allauth.account.forms import default_token_generator
@@ -361,11 +361,28 @@ def build_email(
 # --- Scheduled work ----------------------------------------------------------------------------
 
 
+RESUME_AFTER = timedelta(minutes=10)
+
+
 def events_dispatch_ready(*, now: datetime) -> int:
-    """Deliver every event whose time has come (and any e-mails a crash left unsent)."""
+    """Deliver every event whose time has come, and finish the e-mails of events a failed task
+    left half sent (after ten minutes, so as not to race the task itself; claims keep every
+    e-mail to once either way)."""
     sent = 0
     for event_id in list(selectors.events_ready(now=now).values_list("pk", flat=True)):
         sent += event_dispatch(event_id=event_id, now=now)
+    unfinished = (
+        Event.objects.filter(
+            dispatched_at__gte=now - timedelta(days=1),
+            dispatched_at__lte=now - RESUME_AFTER,
+            notifications__emailed_at__isnull=True,
+        )
+        .exclude(kind=NotificationKind.INVITATION)
+        .distinct()
+        .order_by("pk")
+    )
+    for event in unfinished:
+        sent += _send_immediate(event=event, now=now)
     return sent
 
 

@@ -277,3 +277,28 @@ def test_work_whose_opening_moves_earlier_is_announced_when_it_now_opens(klass):
     )
     assignment_update(assignment=assignment, opens_at=now + timedelta(days=1))
     assert deliver(now + timedelta(days=1, seconds=1)) == 3
+
+
+def test_the_schedule_finishes_the_emails_of_a_task_that_failed_half_way(klass):
+    AssignmentFactory(classroom=klass.classroom)
+    [event] = Event.objects.all()
+    real_send = EmailMultiAlternatives.send
+    calls = []
+
+    def fail_on_the_second(message, *args, **kwargs):
+        calls.append(message.to)
+        if len(calls) == 2:
+            raise RuntimeError("bug")
+        return real_send(message, *args, **kwargs)
+
+    now = timezone.now()
+    with mock.patch.object(EmailMultiAlternatives, "send", fail_on_the_second):
+        with pytest.raises(RuntimeError):
+            services.event_dispatch(event_id=event.pk, now=now)
+    assert len(mail.outbox) == 1
+    assert services.events_dispatch_ready(now=now + timedelta(minutes=1)) == 0  # too soon
+    assert services.events_dispatch_ready(now=now + timedelta(minutes=11)) == 1
+    assert services.events_dispatch_ready(now=now + timedelta(minutes=30)) == 0
+    # The second e-mail was claimed when the send failed: it is not sent (at most once).
+    assert len(mail.outbox) == 2
+    assert len(set(addressed())) == 2
