@@ -1,8 +1,10 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
+from courseware.services.notifications import invitation_record
 
 
 @admin.register(User)
@@ -26,13 +28,39 @@ class UserAdmin(DjangoUserAdmin):
             None,
             {
                 "classes": ("wide",),
-                "fields": ("username", "email", "display_name", "role", "password1", "password2"),
+                "fields": (
+                    "username",
+                    "email",
+                    "display_name",
+                    "role",
+                    "usable_password",
+                    "password1",
+                    "password2",
+                ),
             },
         ),
     )
+
+    actions = ["send_invitation"]
 
     def save_model(self, request, obj, form, change):
         # A school admin must be staff (a database constraint says so); keep the two in step.
         if obj.role == "admin":
             obj.is_staff = True
         super().save_model(request, obj, form, change)
+        if not change and not obj.has_usable_password() and obj.email:
+            # Made without a password: its owner is invited to set one.
+            invitation_record(user=obj, by=request.user, classroom=None, now=timezone.now())
+
+    @admin.action(description=_("Send an invitation to set a password"))
+    def send_invitation(self, request, queryset):
+        invited = 0
+        for user in queryset:
+            if user.is_active and user.email and not user.has_usable_password():
+                invitation_record(user=user, by=request.user, classroom=None, now=timezone.now())
+                invited += 1
+        self.message_user(
+            request,
+            _("%(n)s invitations sent; accounts that have a password were skipped.")
+            % {"n": invited},
+        )

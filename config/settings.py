@@ -9,6 +9,7 @@ every variable.
 
 from pathlib import Path
 
+from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
 from config.env import (
@@ -256,6 +257,8 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "AssignmentKindEnum": "courseware.models.AssignmentKind",
         "ReadingKindEnum": "courseware.models.ReadingKind",
+        "NotificationKindEnum": "courseware.models.NotificationKind",
+        "FrequencyEnum": "courseware.models.Frequency",
     },
 }
 
@@ -354,3 +357,30 @@ LOGGING = {
 }
 
 LECTERN_SITE_NAME = _("Lectern")
+
+# --- Notifications ------------------------------------------------------------------------------
+
+# Where e-mails point: links in a message must be absolute. No trailing slash.
+LECTERN_SITE_URL = read_str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
+# The hour (school time) at which the daily digests go out.
+LECTERN_DIGEST_HOUR = read_int("NOTIFICATION_DIGEST_HOUR", default=17)
+# An invitation's set-a-password link is allauth's password-reset link: it expires with it.
+PASSWORD_RESET_TIMEOUT = read_int("PASSWORD_RESET_TIMEOUT", default=7 * 24 * 3600)
+
+# Scheduled work for `celery -A config beat` (the times are the school's: CELERY_TIMEZONE). On the
+# embedded default there is no beat: `manage.py notifications_run` does the same from cron.
+CELERY_TIMEZONE = TIME_ZONE
+CELERY_BEAT_SCHEDULE = {
+    "notifications-dispatch": {
+        "task": "courseware.notifications_dispatch_pending",
+        "schedule": read_int("NOTIFICATION_DISPATCH_SECONDS", default=5 * 60),
+    },
+    "notifications-remind-due": {
+        "task": "courseware.notifications_remind_due",
+        "schedule": read_int("NOTIFICATION_REMINDER_SECONDS", default=15 * 60),
+    },
+    "notifications-digests": {
+        "task": "courseware.notifications_send_digests",
+        "schedule": crontab(minute=0, hour=LECTERN_DIGEST_HOUR),
+    },
+}

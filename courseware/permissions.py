@@ -198,3 +198,16 @@ def can_view_originality_report(user: User | AnonymousUser, report: OriginalityR
     if submission.student_id == user.pk:
         return report.visible_to_student
     return can_run_originality_check(user, submission)
+
+
+# --- Notifications ------------------------------------------------------------------------------
+
+
+def can_post_announcement(user: User | AnonymousUser, classroom: Classroom) -> bool:
+    """Teachers of an active class (and school admins) post announcements to it."""
+    return can_set_work(user, classroom)
+
+
+def can_post_announcements(user: User | AnonymousUser) -> bool:
+    """Whether the person may post announcements at all (teachers and school admins)."""
+    return can_teach(user)

@@ -30,8 +30,14 @@ def _service_env(name: str) -> dict[str, str]:
     return {key: _resolve(value) for key, value in SERVICES[name]["environment"].items()}
 
 
-def test_compose_has_the_four_processes():
-    assert set(SERVICES) == {"postgres", "redis", "web", "worker"}
+def test_compose_has_the_five_processes():
+    assert set(SERVICES) == {"postgres", "redis", "web", "worker", "beat"}
+
+
+def test_one_beat_runs_the_schedule_from_settings():
+    command = SERVICES["beat"]["command"]
+    assert command[:4] == ["celery", "-A", "config", "beat"]
+    assert "replicas" not in SERVICES["beat"].get("deploy", {})
 
 
 def test_postgres_has_a_healthcheck_and_a_volume():

@@ -223,3 +223,85 @@ def test_a_handed_in_essay_is_checked_by_the_worker_through_redis(
     assert outcome["kinds"] == ["unattributed"]
     assert float(outcome["score"]) > 50
     assert "courseware.originality_check[" in log
+
+
+SET_WORK_DUE_SOON = """
+import json
+from datetime import timedelta
+from django.utils import timezone
+from courseware.models import MembershipRole
+from tests.factories import AssignmentFactory, ClassroomFactory, MembershipFactory, StudentFactory
+classroom = ClassroomFactory()
+student = StudentFactory()
+MembershipFactory(classroom=classroom, user=student, role=MembershipRole.STUDENT)
+AssignmentFactory(classroom=classroom, due_at=timezone.now() + timedelta(hours=3))
+print(json.dumps({"student": student.pk}))
+"""
+
+COUNT_DELIVERIES = """
+import json
+from courseware.models import Delivery, Notification
+print(json.dumps({
+    "notifications": sorted(Notification.objects.values_list("kind", flat=True)),
+    "sent": sorted(Delivery.objects.filter(status="sent").values_list("key", flat=True)),
+}))
+"""
+
+
+def test_beat_schedules_reminders_that_the_worker_sends_once(production_env, processes, tmp_path):
+    """Two beat processes (a mistake the schedule must survive) and a worker: work due in three
+    hours gets its work-set e-mail and one reminder, each once."""
+    env = {
+        **production_env,
+        "NOTIFICATION_DISPATCH_SECONDS": "2",
+        "NOTIFICATION_REMINDER_SECONDS": "2",
+    }
+    _manage(env, "migrate", "--noinput")
+    # Set the work before the worker starts, so that only the schedule can deliver it.
+    student = json.loads(_manage(env, "shell", "-c", SET_WORK_DUE_SOON).stdout.splitlines()[-1])
+    worker_log = (tmp_path / "worker.log").open("w")
+    beat_log = (tmp_path / "beat.log").open("w")
+    processes.append(
+        subprocess.Popen(
+            [BIN / "celery", "-A", "config", "worker", "--loglevel=info", "--concurrency=2"],
+            cwd=ROOT,
+            env=env,
+            stdout=worker_log,
+            stderr=subprocess.STDOUT,
+        )
+    )
+    for n in (1, 2):
+        processes.append(
+            subprocess.Popen(
+                [
+                    BIN / "celery",
+                    "-A",
+                    "config",
+                    "beat",
+                    "--loglevel=info",
+                    f"--schedule={tmp_path / f'beat-{n}'}",
+                ],
+                cwd=ROOT,
+                env=env,
+                stdout=beat_log,
+                stderr=subprocess.STDOUT,
+            )
+        )
+    deadline = time.monotonic() + 90
+    outcome = {}
+    while time.monotonic() < deadline:
+        outcome = json.loads(_manage(env, "shell", "-c", COUNT_DELIVERIES).stdout.splitlines()[-1])
+        if len(outcome["sent"]) >= 2:
+            time.sleep(6)  # a few more beats: nothing more may go out
+            outcome = json.loads(
+                _manage(env, "shell", "-c", COUNT_DELIVERIES).stdout.splitlines()[-1]
+            )
+            break
+        time.sleep(1)
+    worker_log.flush()
+    beat_log.flush()
+    logs = (tmp_path / "worker.log").read_text() + (tmp_path / "beat.log").read_text()
+    assert outcome["notifications"] == ["due_soon", "work_set"], logs
+    assert len(outcome["sent"]) == 2, logs
+    assert "courseware.notifications_remind_due" in logs
+    assert student["student"]

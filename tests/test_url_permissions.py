@@ -29,6 +29,28 @@ MATRIX = [
         {**dict.fromkeys(ROLES, 200), "anonymous": LOGIN},
     ),
     ("accounts:profile", lambda s: {}, {**dict.fromkeys(ROLES, 200), "anonymous": LOGIN}),
+    # Notifications: everyone signed in has their own; posting announcements is for teachers.
+    *(
+        (name, lambda s: {}, {**dict.fromkeys(ROLES, 200), "anonymous": LOGIN})
+        for name in [
+            "courseware:notification-list",
+            "courseware:notification-unread",
+            "courseware:notification-preferences",
+            "courseware:calendar-feeds",
+        ]
+    ),
+    (
+        "courseware:announcement-create",
+        lambda s: {},
+        {
+            "school_admin": 200,
+            "teacher": 200,
+            "other_teacher": 200,
+            "student": 403,
+            "other_student": 403,
+            "anonymous": LOGIN,
+        },
+    ),
     (
         "admin:index",
         lambda s: {},

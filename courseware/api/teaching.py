@@ -281,7 +281,7 @@ class ClassroomViewSet(mixins.ListModelMixin, TeachingViewSet):
         imported = False
         if plan.is_valid and not data["dry_run"]:
             try:
-                services.classroom_enrol_csv(classroom=classroom, text=data["csv"])
+                services.classroom_enrol_csv(classroom=classroom, text=data["csv"], by=request.user)
             except services.EnrolmentRejected as rejected:
                 plan = rejected.plan
             except ValidationError as error:

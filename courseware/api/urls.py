@@ -6,7 +6,15 @@ from rest_framework.permissions import AllowAny
 from rest_framework.routers import SimpleRouter
 from rest_framework.views import APIView
 
-from courseware.api import content, marking, originality, quizzes, submissions, teaching
+from courseware.api import (
+    content,
+    marking,
+    notifications,
+    originality,
+    quizzes,
+    submissions,
+    teaching,
+)
 
 router = SimpleRouter(use_regex_path=False)
 router.register("courses", content.CourseViewSet, basename="api-course")
@@ -19,6 +27,8 @@ router.register("assignments", teaching.AssignmentViewSet, basename="api-assignm
 router.register("quizzes", quizzes.QuizViewSet, basename="api-quiz")
 router.register("quiz-attempts", teaching.QuizAttemptViewSet, basename="api-quiz-attempt")
 router.register("submissions", teaching.SubmissionViewSet, basename="api-submission-list")
+router.register("notifications", notifications.NotificationViewSet, basename="api-notification")
+router.register("announcements", notifications.AnnouncementViewSet, basename="api-announcement")
 
 
 class NoSuchEndpoint(APIView):
@@ -38,6 +48,7 @@ urlpatterns = [
     *submissions.urlpatterns,
     *marking.urlpatterns,
     *originality.urlpatterns,
+    *notifications.urlpatterns,
     *router.urls,
     # Last: nothing above matched. Not the bare root: /api/schema/ and /api/docs/ pass through it.
     re_path(r"^.+$", NoSuchEndpoint.as_view(), name="api-no-such-endpoint"),

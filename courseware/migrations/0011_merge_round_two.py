@@ -7,6 +7,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('courseware', '0010_author_quiz_authoring'),
+        ('courseware', '0010_notifications_events'),
         ('courseware', '0010_originality_peer_index'),
         ('courseware', '0010_phone_late_penalty_unit_and_grace'),
         ('courseware', '0010_sources_editorial_corrections'),

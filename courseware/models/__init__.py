@@ -36,6 +36,17 @@ from courseware.models.marking import (
     InlineComment,
     MarkingReveal,
 )
+from courseware.models.notifications import (
+    Announcement,
+    CalendarFeed,
+    Delivery,
+    DeliveryStatus,
+    Event,
+    Frequency,
+    Notification,
+    NotificationKind,
+    NotificationPreference,
+)
 from courseware.models.originality import (
     MatchKind,
     OriginalityMatch,
@@ -58,6 +69,15 @@ from courseware.models.teaching import (
 )
 
 __all__ = [
+    "Announcement",
+    "CalendarFeed",
+    "Delivery",
+    "DeliveryStatus",
+    "Event",
+    "Frequency",
+    "Notification",
+    "NotificationKind",
+    "NotificationPreference",
     "Assignment",
     "AssignmentKind",
     "LatePenaltyUnit",

@@ -52,11 +52,13 @@ from courseware.models import (
     InlineComment,
     Level,
     MarkingReveal,
+    NotificationKind,
     Submission,
     SubmissionStatus,
     SubmissionVersion,
 )
 from courseware.selectors.marking import marked_late_minutes, version_paragraph_texts
+from courseware.services.notifications import event_record
 from courseware.services.submissions import submission_request_resubmission, submission_return
 from courseware.services.teaching import extension_grant
 from courseware.timing import deadline_for, effective_dates, late_penalty_percent
@@ -577,6 +579,7 @@ def _release(
                     due_at=resubmit_by,
                     reason=_("Resubmission requested"),
                     by=by,
+                    notify=False,  # the request to resubmit says so
                 )
         elif not deadline.accepts_work:
             raise _refuse_field(
@@ -609,6 +612,18 @@ def _release(
         now=now,
         before=before,
         after=_snapshot(grade, rows, criteria),
+    )
+    event_record(
+        kind=(
+            NotificationKind.RESUBMISSION_REQUESTED
+            if resubmission
+            else NotificationKind.FEEDBACK_RELEASED
+        ),
+        now=now,
+        actor=by,
+        subject=submission.student,
+        assignment=assignment,
+        submission=submission,
     )
     return True
 

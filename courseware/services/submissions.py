@@ -39,11 +39,13 @@ from courseware.models import (
     Extension,
     Membership,
     MembershipRole,
+    NotificationKind,
     Submission,
     SubmissionStatus,
     SubmissionVersion,
 )
 from courseware.rendering import count_words
+from courseware.services.notifications import event_record
 from courseware.services.originality import originality_report_request, peer_index_add
 from courseware.timing import DeadlineState, deadline_for
 
@@ -347,6 +349,14 @@ def submission_submit(
     version.submission = submission
     peer_index_add(version=version)  # in this transaction: the index holds what was handed in
     originality_report_request(version=version, now=now)  # runs once this transaction commits
+    event_record(
+        kind=NotificationKind.HANDED_IN,
+        now=now,
+        actor=by,
+        assignment=assignment,
+        submission=submission,
+        data={"late": deadline.minutes_late > 0, "version": version.number},
+    )
     return version
 
 

@@ -18,6 +18,7 @@ from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Sum
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Role
@@ -29,9 +30,11 @@ from courseware.models import (
     Classroom,
     Course,
     EssayPrompt,
+    Event,
     Extension,
     Membership,
     MembershipRole,
+    NotificationKind,
     QuizAnswer,
     QuizAttempt,
     Reading,
@@ -44,8 +47,9 @@ from courseware.selectors.teaching import (
     assignable_readings,
     assignment_has_student_work,
 )
+from courseware.services.notifications import event_record, invitation_record
 from courseware.services.quizzes import answers_mark
-from courseware.timing import DeadlineState, deadline_for
+from courseware.timing import DeadlineState, deadline_for, effective_dates
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -309,12 +313,14 @@ class EnrolmentRejected(ValidationError):
 
 
 @transaction.atomic
-def classroom_enrol_csv(*, classroom: Classroom, text: str) -> EnrolmentResult:
+def classroom_enrol_csv(
+    *, classroom: Classroom, text: str, by: User | None = None
+) -> EnrolmentResult:
     """Enrol every student of a CSV file in the class, creating missing student accounts.
 
     The file is checked again inside the transaction, so it is imported whole or not at all,
-    whatever changed since it was previewed. New accounts have no usable password: their owners
-    set one with "Forgot your password?".
+    whatever changed since it was previewed. New accounts have no usable password: each is sent
+    an invitation with a link to set one (or "Forgot your password?" does it later).
     """
     _ensure_active(classroom)
     plan = plan_enrolment(classroom=classroom, text=text)
@@ -333,6 +339,7 @@ def classroom_enrol_csv(*, classroom: Classroom, text: str) -> EnrolmentResult:
                 last_name=row.last_name,
                 display_name=row.display_name,
             )
+            invitation_record(user=user, by=by, classroom=classroom, now=timezone.now())
             created += 1
         if row.already_enrolled:
             already += 1
@@ -417,6 +424,13 @@ def assignment_create(
     )
     assignment.full_clean()
     assignment.save()
+    event_record(
+        kind=NotificationKind.WORK_SET,
+        now=timezone.now(),
+        deliver_after=opens_at,
+        actor=by,
+        assignment=assignment,
+    )
     return assignment
 
 
@@ -480,6 +494,11 @@ def assignment_update(
         assignment.title = str(assignment.target.title)
     assignment.full_clean()
     assignment.save()
+    if "opens_at" in changes:
+        # Work not yet announced is announced when it now opens, earlier or later.
+        Event.objects.filter(
+            assignment=assignment, kind=NotificationKind.WORK_SET, dispatched_at__isnull=True
+        ).update(deliver_after=max(timezone.now(), assignment.opens_at))
     return assignment
 
 
@@ -516,9 +535,10 @@ def extension_grant(
     cutoff_at: datetime | None = None,
     reason: str = "",
     by: User,
+    notify: bool = True,
 ) -> Extension:
     """Give one student of the class a later due date (and cut-off); a second grant replaces
-    the first."""
+    the first. The student is told, unless ``notify`` is off (the caller tells them itself)."""
     _ensure_active(assignment.classroom)
     if not Membership.objects.filter(
         classroom=assignment.classroom_id, user=student, role=MembershipRole.STUDENT
@@ -539,6 +559,16 @@ def extension_grant(
     extension.granted_by = by
     extension.full_clean()
     extension.save()
+    if notify:
+        due, _cutoff = effective_dates(assignment=assignment, extension=extension)
+        event_record(
+            kind=NotificationKind.EXTENSION_GRANTED,
+            now=timezone.now(),
+            actor=by,
+            subject=student,
+            assignment=assignment,
+            data={"due_at": due.isoformat()},
+        )
     return extension
 
 

@@ -1,6 +1,14 @@
 """Courseware URLs, one module per area, all in the ``courseware`` namespace."""
 
-from courseware.urls import content, marking, originality, quizzes, submissions, teaching
+from courseware.urls import (
+    content,
+    marking,
+    notifications,
+    originality,
+    quizzes,
+    submissions,
+    teaching,
+)
 
 app_name = "courseware"
 
@@ -11,4 +19,5 @@ urlpatterns = [
     *submissions.urlpatterns,
     *marking.urlpatterns,
     *originality.urlpatterns,
+    *notifications.urlpatterns,
 ]

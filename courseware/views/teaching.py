@@ -35,6 +35,7 @@ from courseware.forms_teaching import (
 )
 from courseware.models import Assignment, AssignmentKind, Membership, MembershipRole
 from courseware.selectors import dashboards
+from courseware.selectors import notifications as notification_selectors
 from courseware.selectors import teaching as selectors
 from courseware.selectors.naming import student_naming
 from courseware.selectors.teaching import Bucket
@@ -110,12 +111,19 @@ STUDENT_SECTIONS = [
 def _render_dashboard(request, *, join_form: JoinForm | None = None, status: int = 200):
     user = request.user
     now = timezone.now()
-    classrooms = list(selectors.classrooms_for_user(user=user))
+    classrooms = list(
+        notification_selectors.with_latest_announcement(selectors.classrooms_for_user(user=user))
+    )
     roles = selectors.classroom_roles_for(user=user, classrooms=classrooms)
     for classroom in classrooms:
         role = roles.get(classroom.pk)
         classroom.my_role_label = MembershipRole(role).label if role else ""
-    context = {"classrooms": classrooms, "now": now}
+    context = {
+        "classrooms": classrooms,
+        "now": now,
+        "latest_announcements": notification_selectors.latest_announcements(classrooms),
+        "can_announce": permissions.can_post_announcements(user),
+    }
     if permissions.can_join_classroom(user):
         buckets = selectors.student_dashboard(student=user, now=now)
         for items in buckets.values():
@@ -217,6 +225,9 @@ def _render_classroom(request, classroom, *, teacher_form=None, status=200):
         "teachers": teachers,
         "can_manage": can_manage,
         "now": now,
+        "announcements": notification_selectors.announcements_for_classroom(classroom=classroom),
+        # Posting needs what managing needs (``permissions.can_post_announcement``).
+        "can_announce": can_manage and not classroom.is_archived,
     }
     if can_manage:
         can_assign_teachers = permissions.can_assign_teachers(user, classroom)
@@ -405,7 +416,7 @@ def classroom_enrol(request, pk: int):
             return render(request, template, context, status=400)
         try:
             result = services.classroom_enrol_csv(
-                classroom=classroom, text=confirm.cleaned_data["payload"]
+                classroom=classroom, text=confirm.cleaned_data["payload"], by=request.user
             )
         except services.EnrolmentRejected as rejected:
             context["plan"] = rejected.plan

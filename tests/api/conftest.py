@@ -14,8 +14,9 @@ import pytest
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from courseware.models import AssignmentKind
+from courseware.models import AssignmentKind, Notification
 from courseware.services.content import UnitReadingSpec
+from courseware.services.notifications import announcement_post, events_dispatch_ready
 from courseware.services.teaching import assignment_withdraw, quiz_attempt_start
 from tests.conftest import module_world
 from tests.factories import (
@@ -58,6 +59,8 @@ class World:
     other_text: object
     other_prompt: object
     new_teacher: object
+    announcement: object  # to ``classroom``, by its teacher
+    notification: object  # the student's, of that announcement
 
 
 def _class_work(classroom, student):
@@ -87,6 +90,10 @@ def make_world(school) -> World:
     other_course = CourseFactory()
     other_text = ReadingFactory()
     other_unit = UnitFactory(course=other_course, readings=[UnitReadingSpec(reading=other_text)])
+    announcement = announcement_post(
+        author=school.teacher, classrooms=[school.classroom], title="Trip", body="Notes.", now=now
+    )
+    events_dispatch_ready(now=timezone.now())
     return World(
         school=school,
         reading=reading,
@@ -112,6 +119,8 @@ def make_world(school) -> World:
         other_text=other_text,
         other_prompt=EssayPromptFactory(course=other_course),
         new_teacher=TeacherFactory(),
+        announcement=announcement,
+        notification=Notification.objects.get(recipient=school.student, kind="announcement"),
     )
 
 

@@ -524,6 +524,67 @@ MATRIX = [
     ),
     # --- accounts
     ("me", "get", lambda o: "/api/v1/me/", None, EVERYONE),
+    # --- notifications: everyone has their own; the notification is the student's
+    ("notifications-list", "get", lambda o: "/api/v1/notifications/", None, EVERYONE),
+    (
+        "notifications-read",
+        "post",
+        lambda o: f"/api/v1/notifications/{o.notification.pk}/read/",
+        None,
+        _expect(404, 404, 404, 200, 404),
+    ),
+    ("notifications-read-all", "post", lambda o: "/api/v1/notifications/read-all/", None, EVERYONE),
+    (
+        "notification-preferences",
+        "get",
+        lambda o: "/api/v1/me/notification-preferences/",
+        None,
+        EVERYONE,
+    ),
+    (
+        "notification-preferences-put",
+        "put",
+        lambda o: "/api/v1/me/notification-preferences/",
+        lambda o: {"work_set": "digest"},
+        EVERYONE,
+    ),
+    ("calendar-feeds", "get", lambda o: "/api/v1/me/calendar/", None, EVERYONE),
+    (
+        "calendar-feeds-issue",
+        "post",
+        lambda o: "/api/v1/me/calendar/",
+        lambda o: {},
+        _expect(201, 201, 201, 201, 201),
+    ),
+    (
+        "calendar-feeds-issue-class",
+        "post",
+        lambda o: "/api/v1/me/calendar/",
+        lambda o: {"classroom": o.school.classroom.pk},
+        _expect(201, 201, 404, 201, 404),
+    ),
+    (
+        "calendar-feeds-revoke",
+        "delete",
+        lambda o: "/api/v1/me/calendar/",
+        lambda o: {},
+        _expect(204, 204, 204, 204, 204),
+    ),
+    ("announcements-list", "get", lambda o: "/api/v1/announcements/", None, EVERYONE),
+    (
+        "announcements-retrieve",
+        "get",
+        lambda o: f"/api/v1/announcements/{o.announcement.pk}/",
+        None,
+        MEMBERS,
+    ),
+    (
+        "announcements-create",
+        "post",
+        lambda o: "/api/v1/announcements/",
+        lambda o: {"classrooms": [o.school.classroom.pk], "title": "Quiz", "body": "On *Friday*."},
+        _expect(201, 201, 404, 403, 403),
+    ),
 ]
 
 

@@ -100,6 +100,9 @@ def _crawl(demo_school) -> dict[str, tuple[str | None, list[tuple[str, int]]]]:
         url("accounts:profile"),
         url("account_change_password"),
         url("account_email"),
+        url("courseware:notification-list"),
+        url("courseware:notification-preferences"),
+        url("courseware:calendar-feeds"),
     ]
     student_pages = [
         url("courseware:dashboard"),
@@ -142,6 +145,7 @@ def _crawl(demo_school) -> dict[str, tuple[str | None, list[tuple[str, int]]]]:
         url("courseware:comment-bank"),
         url("courseware:gradebook", classroom.pk),
         url("courseware:originality-report", submission.pk, 1),
+        url("courseware:announcement-create"),
         *content_pages,
     ]
     admin_pages = [

@@ -1,0 +1,56 @@
+"""A student sees the bell's count, opens an announcement from the notification centre, and
+every notifications page fits a 390 px screen."""
+
+import re
+
+from django.utils import timezone
+from playwright.sync_api import expect
+
+from courseware.models import Classroom, MembershipRole
+from courseware.services import notifications as services
+
+
+def _fits(page) -> bool:
+    return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+
+
+def test_student_opens_an_announcement_from_the_bell_on_a_narrow_screen(
+    page, live_server, demo_school, log_in, screenshot
+):
+    classroom = Classroom.objects.filter(memberships__user__username="ava.chen").first()
+    teacher = classroom.memberships.filter(role=MembershipRole.TEACHER).first().user
+    services.announcement_post(
+        author=teacher,
+        classrooms=[classroom],
+        title="Bring your notes on Cliff",
+        body="We discuss **The Lessons of October** on Friday.",
+        now=timezone.now(),
+    )
+    services.events_dispatch_ready(now=timezone.now())
+
+    page.set_viewport_size({"width": 390, "height": 844})
+    log_in(page, "ava.chen", "lectern-demo")
+    page.goto(f"{live_server.url}/dashboard/")
+    bell = page.locator("a.bell")
+    # The demo's work set for the class, and the announcement.
+    expect(bell.locator(".badge")).to_have_text(re.compile(r"^[1-9][0-9]*$"))
+    expect(bell).to_have_accessible_name(re.compile(r"Notifications: [1-9][0-9]* unread"))
+    assert _fits(page)
+    screenshot(page, "dashboard-bell")
+
+    bell.click()
+    expect(page.get_by_role("heading", name="Notifications")).to_be_visible()
+    assert _fits(page)
+    page.get_by_role("button", name="Bring your notes on Cliff").click()
+    expect(page.get_by_role("heading", name="Bring your notes on Cliff")).to_be_visible()
+    expect(page.locator(".prose strong")).to_have_text("The Lessons of October")
+    assert _fits(page)
+    screenshot(page, "announcement")
+
+    for path in ("/notifications/settings/", "/calendar/"):
+        page.goto(f"{live_server.url}{path}")
+        assert _fits(page), path
+    page.get_by_role("button", name="Make my calendar link").click()
+    expect(page.get_by_label("Your calendar link")).to_have_value(re.compile(r"/calendar/.+\.ics$"))
+    assert _fits(page)
+    screenshot(page, "calendar")
