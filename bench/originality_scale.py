@@ -336,6 +336,9 @@ def measure(prior: int, texts: dict) -> dict:
         tag="t",
     )
     queued.clear()
+    # The process's own peak so far (VmHWM: getrusage's ru_maxrss would also count the parent
+    # this process was forked from, which holds the seeding's data).
+    before = _peak_rss_since_reset_mb()
     _reset_peak_rss()
     timed = _timed_task(report.pk)
     check_rss = _peak_rss_since_reset_mb()
@@ -358,7 +361,7 @@ def measure(prior: int, texts: dict) -> dict:
         "wall": timed["wall"],
         "status": timed["status"],
         "rss": check_rss,
-        "process_rss": peak_rss_mb(),
+        "process_rss": max(before, check_rss, _peak_rss_since_reset_mb()),
         "candidates": timed["report"].candidates_aligned,
         "peers_checked": timed["report"].peers_checked,
         "found": found,
@@ -428,7 +431,7 @@ def main() -> None:
             f"| {row['prior']:,} | {row['cpu']:.3f} | {row['wall']:.3f} | "
             f"{row['rss']:.0f} / {row['process_rss']:.0f} | "
             f"{row['candidates']} | {'yes' if row['found'] else 'NO'} | "
-            f"{row['recheck_cpu']:.3f}, {'yes' if row['recheck_found'] else 'NO'} |"
+            f"{row['recheck_cpu'] or 0:.3f}, {'yes' if row['recheck_found'] else 'NO'} |"
         )
     if rows:
         last = rows[-1]

@@ -47,6 +47,7 @@ from courseware.models import (
     SubmissionVersion,
 )
 from courseware.models.teaching import RetiredJoinCode
+from courseware.services.originality import peer_index_add
 
 FORMAT = "lectern.classroom"
 VERSION = 1
@@ -478,7 +479,7 @@ def classroom_import(*, data: dict[str, Any]) -> Classroom:
             created_at=_parse_when(item["created_at"]),
         )
         for version in item["versions"]:
-            _saved(
+            saved = _saved(
                 SubmissionVersion(
                     submission=submission,
                     number=version["number"],
@@ -490,4 +491,6 @@ def classroom_import(*, data: dict[str, Any]) -> Classroom:
                     sha256=version["sha256"],
                 )
             )
+            if saved.number == submission.current_version:
+                peer_index_add(version=saved)  # other essays on the prompt are checked against it
     return classroom

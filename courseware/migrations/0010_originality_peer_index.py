@@ -62,5 +62,9 @@ class Migration(migrations.Migration):
                 'indexes': [models.Index(fields=['prompt', 'key', 'version', 'student'], name='courseware_peerindex_key')],
             },
         ),
+        migrations.AddIndex(
+            model_name='submission',
+            index=models.Index(fields=['assignment', 'current_version', 'student'], name='courseware_submission_handed'),
+        ),
         migrations.RunPython(fill_peer_index, migrations.RunPython.noop),
     ]

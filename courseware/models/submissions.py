@@ -69,6 +69,14 @@ class Submission(models.Model):
         verbose_name = _("submission")
         verbose_name_plural = _("submissions")
         ordering = ["assignment", "student"]
+        indexes = [
+            # Counts the essays handed in on a prompt (an originality report's "other essays
+            # checked") from the index alone, without reading the drafts' rows.
+            models.Index(
+                fields=["assignment", "current_version", "student"],
+                name="courseware_submission_handed",
+            ),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["assignment", "student"], name="courseware_submission_unique"

@@ -15,6 +15,11 @@ window of the essay and a window of the source are nearly the same set.
 A quotation can be shorter than a window, so the readings also keep an exact table of their
 shingles (``ShingleTable``): where a few quoted words come from is looked up there.
 
+Other students' essays may be a hundred thousand, so they are not held in a datasketch index:
+each window's LSH bands become integer keys (``window_band_keys``), stored in the database's
+peer index when an essay is handed in and looked up with one indexed query per check. Two
+windows share a key exactly when an LSH index would make them candidates.
+
 MinHashes of all of a text's windows are computed at once with numpy, with the same hash
 mixing and permutations as ``datasketch.MinHash`` (a test holds them equal), because computing
 them one window at a time dominates building an index of many essays.

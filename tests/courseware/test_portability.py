@@ -185,3 +185,17 @@ def test_the_commands_explain_a_missing_class_and_an_unreadable_file(db, tmp_pat
     bad.write_text("{not json", encoding="utf-8")
     with pytest.raises(CommandError, match="Cannot read"):
         call_command("import_class", str(bad))
+
+
+def test_an_imported_class_s_essays_join_the_originality_peer_index(busy_class):
+    from courseware.models import PeerIndexEntry, Submission
+
+    data = json.loads(json.dumps(classroom_export(classroom=busy_class)))
+    _delete_class_and_its_students(busy_class)
+    assert not PeerIndexEntry.objects.exists()
+    imported = classroom_import(data=data)
+    handed_in = Submission.objects.filter(assignment__classroom=imported, current_version__gte=1)
+    assert handed_in.exists()
+    for submission in handed_in:
+        current = submission.versions.get(number=submission.current_version)
+        assert PeerIndexEntry.objects.filter(version=current).exists()

@@ -267,3 +267,20 @@ def test_the_reading_index_is_loaded_once_per_process_and_rebuilt_after_a_reimpo
     fresh = services.reading_corpus_for(reading_ids=[reading.pk])
     assert fresh is not first
     assert any("congress of 1925" in p.text for p in fresh.paragraphs.values())
+
+
+def test_the_migration_fills_the_index_for_essays_already_handed_in(school, prompt_pair):
+    import importlib
+    from types import SimpleNamespace
+
+    from django.apps import apps
+
+    assignment, other = prompt_pair
+    submitted_submission(assignment, school.student, text=SHARED)
+    submitted_submission(other, school.other_student, text=essay_text(60))
+    before = set(PeerIndexEntry.objects.values_list("prompt_id", "key", "version_id", "student_id"))
+    PeerIndexEntry.objects.all().delete()
+    migration = importlib.import_module("courseware.migrations.0010_originality_peer_index")
+    migration.fill_peer_index(apps, SimpleNamespace(connection=connection))
+    after = set(PeerIndexEntry.objects.values_list("prompt_id", "key", "version_id", "student_id"))
+    assert after == before and after
