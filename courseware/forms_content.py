@@ -283,7 +283,9 @@ class CriterionForm(forms.Form):
 
 class BaseCriterionFormSet(forms.BaseFormSet):
     def clean(self):
-        if any(self.errors):
+        # A broken management form (a form count that is not a number) is already an error;
+        # the order of the forms cannot be read then.
+        if any(self.errors) or self.non_form_errors():
             return
         if not self.criteria():
             raise ValidationError(_("A rubric needs at least one criterion."))
@@ -336,14 +338,24 @@ CriterionFormSet = forms.formset_factory(
 )
 
 
+def formset_data_with_one_more(data, *, prefix: str, max_num: int) -> dict:
+    """The posted data of a formset with one more empty form (up to ``max_num``), for an "Add
+    another" button without JavaScript. A form count that is not a number is left as it is:
+    the formset's own check then reports the broken form."""
+    data = data.copy()
+    try:
+        total = int(data.get(f"{prefix}-TOTAL_FORMS") or 0)
+    except (TypeError, ValueError):
+        return data
+    if 0 <= total < max_num:
+        data[f"{prefix}-TOTAL_FORMS"] = str(total + 1)
+    return data
+
+
 def add_criterion_data(data) -> dict:
     """The posted data with one more empty criterion, for "Add a criterion" without
     JavaScript."""
-    data = data.copy()
-    total = int(data.get("criteria-TOTAL_FORMS", 0) or 0)
-    if total < 12:
-        data["criteria-TOTAL_FORMS"] = str(total + 1)
-    return data
+    return formset_data_with_one_more(data, prefix="criteria", max_num=12)
 
 
 # --- Readings -----------------------------------------------------------------------------

@@ -11,6 +11,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from courseware.forms_content import formset_data_with_one_more
 from courseware.models import QuestionKind
 from courseware.services.quizzes import (
     MAX_QUESTIONS,
@@ -136,7 +137,9 @@ class BaseQuestionFormSet(forms.BaseFormSet):
         return kept
 
     def clean(self):
-        if any(self.errors):
+        # A broken management form (a form count that is not a number) is already an error;
+        # the order of the forms cannot be read then.
+        if any(self.errors) or self.non_form_errors():
             return
         if not self.kept_forms():
             raise ValidationError(_("A quiz needs at least one question."))
@@ -190,11 +193,7 @@ def show_errors(form: QuizForm, questions: BaseQuestionFormSet, error: Validatio
 def add_question_data(data) -> dict:
     """The posted data with one more (empty) question form, for "Add a question" without
     JavaScript."""
-    data = data.copy()
-    total = int(data.get("questions-TOTAL_FORMS", 0) or 0)
-    if total < MAX_QUESTIONS:
-        data["questions-TOTAL_FORMS"] = str(total + 1)
-    return data
+    return formset_data_with_one_more(data, prefix="questions", max_num=MAX_QUESTIONS)
 
 
 class QuizImportForm(forms.Form):

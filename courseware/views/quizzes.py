@@ -6,8 +6,6 @@ Only people who write course content reach these pages; to anyone else a quiz he
 
 from __future__ import annotations
 
-import json
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -16,6 +14,8 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from config import input_policy
+from config.input_policy import InputRefused
 from courseware.forms_quizzes import (
     QuestionForm,
     QuestionFormSet,
@@ -165,10 +165,10 @@ def quiz_import(request, course_slug: str, slug: str):
     errors: list[str] = []
     if request.method == "POST" and form.is_valid():
         try:
-            data = json.loads(form.cleaned_data["raw"])
+            data = input_policy.loads(form.cleaned_data["raw"])
             quiz = services.quiz_import(unit=unit, data=data, by=request.user)
-        except json.JSONDecodeError as error:
-            form.add_error(None, _("This is not JSON: %(error)s") % {"error": error})
+        except InputRefused as error:
+            form.add_error(None, str(error))
         except ValidationError as error:
             errors = _flat_errors(error)
         else:
