@@ -107,7 +107,7 @@ def loads(text: str):
     except RecursionError as error:
         raise InputRefused(_("The JSON is nested too deeply.")) from error
     except ValueError as error:
-        raise InputRefused(_("The JSON could not be read: %(error)s") % {"error": error}) from error
+        raise InputRefused(_("JSON parse error - %(error)s") % {"error": error}) from error
     check_json(data)
     return data
 
