@@ -33,8 +33,15 @@ class PrivateCacheMiddleware:
         response = self.get_response(request)
         if "no-store" in response.get("Cache-Control", ""):
             return response  # never_cache said so already (and the user need not be loaded)
-        user = getattr(request, "user", None)
-        private = (user is not None and user.is_authenticated) or request.path.startswith("/api/")
-        if private or "Authorization" in request.headers:
+        if (
+            request.path.startswith("/api/")
+            or "Authorization" in request.headers
+            or _signed_in(request)
+        ):
             patch_cache_control(response, private=True, no_store=True)
         return response
+
+
+def _signed_in(request) -> bool:
+    user = getattr(request, "user", None)
+    return user is not None and user.is_authenticated

@@ -8,10 +8,12 @@ turn into a server error, are refused with a 400 and a message saying which para
 - a whole number of more than 18 digits (beyond a 64-bit integer column);
 - JSON nested deeper than ``MAX_JSON_DEPTH`` or a non-finite number (``NaN``, ``Infinity``).
 
-Dates are checked where a value is known to be a moment in time, by ``check_moment``: the date
-fields of the forms (``LocalDateTimeField``), of the API's serializers (``MomentField``) and of
-its filters all call it, so a year before ``YEAR_MIN`` or after ``YEAR_MAX`` (the year-1 date
-that overflows when shown in the school's time zone) is refused everywhere with one message.
+Dates are checked where a value is known to be a moment in time that will be stored, by
+``check_moment``: the date fields of the forms (``LocalDateTimeField``) and of the API's
+serializers (``MomentField``) call it, so a year before ``YEAR_MIN`` or after ``YEAR_MAX`` (the
+year-1 date that overflowed when shown in the school's time zone) is refused everywhere with one
+message. The API's list filters only read, so they take any moment the calendar can hold in UTC
+and answer 400 for one it cannot (``api.filters.UTCDateTimeField``).
 
 Bodies over ``DATA_UPLOAD_MAX_MEMORY_SIZE`` and unreadable bodies (a multipart body without a
 boundary) are refused the same way. The HTML side is ``InputPolicyMiddleware``; the API side is
@@ -107,7 +109,7 @@ def loads(text: str):
     except RecursionError as error:
         raise InputRefused(_("The JSON is nested too deeply.")) from error
     except ValueError as error:
-        raise InputRefused(_("The JSON could not be read: %(error)s") % {"error": error}) from error
+        raise InputRefused(_("JSON parse error - %(error)s") % {"error": error}) from error
     check_json(data)
     return data
 
@@ -156,7 +158,7 @@ class InputPolicyMiddleware:
         except InputRefused as error:
             return _refuse(request, str(error))
         except RequestDataTooBig:
-            return _refuse(request, _("The request body is too large."), status=413)
+            return _refuse(request, _("The request body is too large."))
         except (MultiPartParserError, SuspiciousOperation):
             return _refuse(request, _("The request body could not be read."))
         return self.get_response(request)

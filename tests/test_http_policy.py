@@ -76,3 +76,11 @@ def test_gunicorn_sends_no_server_header():
     headers = Response.default_headers(response)
     assert headers[0].startswith("HTTP/1.1 200")
     assert not any(h.lower().startswith("server:") for h in headers)
+
+
+@pytest.mark.parametrize("path", ["/", "/dashboard/", "/api/v1/me/"])
+def test_a_foreign_host_is_a_400_page_not_a_server_error(db, path):
+    from django.test import Client
+
+    response = Client(raise_request_exception=True).get(path, HTTP_HOST="evil.example")
+    assert response.status_code == 400

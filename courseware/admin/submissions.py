@@ -3,7 +3,9 @@
 Read-only: student work changes only on the site, through ``courseware.services.submissions``,
 which keeps drafts' revisions and submitted versions as the rules say. The admin is for staff
 looking things up, so it shows students' real names even on anonymously marked assignments.
-Drafts and handed-in texts are shown as plain text (escaped), never as HTML.
+Handed-in texts are shown as plain text (escaped), never as HTML. A draft is the student's
+work in progress and is not shown unless an admin runs the support action "Reveal the draft",
+which records the look in the submission's history (Django's admin log).
 """
 
 from django.contrib import admin
@@ -12,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from courseware.admin.readonly import ReadOnlyAdmin, ReadOnlyInline
 from courseware.models import InlineComment, OriginalityReport, Submission, SubmissionVersion
 
+REVEALED_DRAFTS_KEY = "lectern_admin_revealed_drafts"
 # Who wrote it and for what, searched from a submission.
 SUBMISSION_SEARCH = [
     "student__username",
@@ -78,10 +81,40 @@ class SubmissionAdmin(ReadOnlyAdmin):
         "revision",
         "draft_saved_at",
         "word_count",
-        "draft_text",
+        "draft",
         "created_at",
     ]
     inlines = [SubmissionVersionInline]
+    actions = ["reveal_draft"]
+
+    @admin.display(description=_("draft"))
+    def draft(self, obj):
+        """The draft is the student's work in progress: not shown (see ``get_fields``)."""
+        return _(
+            "Private to the student. To help them with it, select this submission in the list "
+            "and run “Reveal the draft for support”; that is recorded in its history."
+        )
+
+    def get_fields(self, request, obj=None):
+        """The draft's text only for an admin who revealed it with the support action."""
+        fields = list(super().get_fields(request, obj))
+        if obj is not None and obj.pk in request.session.get(REVEALED_DRAFTS_KEY, []):
+            fields[fields.index("draft")] = "draft_text"
+        return fields
+
+    @admin.action(description=_("Reveal the draft for support (recorded)"))
+    def reveal_draft(self, request, queryset):
+        """Show the selected submissions' drafts to this admin for this session, and record in
+        each submission's history who looked and when."""
+        revealed = set(request.session.get(REVEALED_DRAFTS_KEY, []))
+        for submission in queryset:
+            self.log_change(request, submission, "Revealed the draft for support.")
+            revealed.add(submission.pk)
+        request.session[REVEALED_DRAFTS_KEY] = sorted(revealed)
+        self.message_user(
+            request,
+            _("Drafts revealed to you for this session; each look is recorded in its history."),
+        )
 
     @admin.display(description=_("username"), ordering="student__username")
     def student_username(self, obj):

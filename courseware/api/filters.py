@@ -14,7 +14,6 @@ from django import forms
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
-from config.input_policy import InputRefused, check_moment
 from courseware.models import (
     Assignment,
     AssignmentKind,
@@ -51,12 +50,9 @@ class UTCDateTimeField(filters.fields.IsoDateTimeField):
         if moment is None or moment.tzinfo is None:
             return moment
         try:
-            check_moment(moment)
             return moment.astimezone(UTC)
         except OverflowError as error:
             raise forms.ValidationError(self.error_messages["invalid"], code="invalid") from error
-        except InputRefused as error:
-            raise forms.ValidationError(str(error), code="out_of_range") from error
 
 
 class MomentFilter(filters.IsoDateTimeFilter):

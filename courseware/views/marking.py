@@ -31,6 +31,7 @@ from courseware.models import Submission
 from courseware.pdf import feedback_pdf
 from courseware.selectors import dashboards
 from courseware.selectors import marking as selectors
+from courseware.selectors.naming import student_naming
 from courseware.selectors.originality import latest_report
 from courseware.services import marking as services
 from courseware.services.marking import CriterionMark, StaleGrade
@@ -509,15 +510,8 @@ def my_grades(request):
 
 def _feedback_label(request, grade) -> str:
     submission = grade.submission
-    if submission.student_id == request.user.pk:
-        return submission.student.name
-    assignment = submission.assignment
-    reveal = selectors.assignment_reveal(assignment=assignment)
-    hidden = selectors.names_hidden(assignment, reveal)
-    labels = selectors.student_labels(
-        assignment=assignment, hidden=hidden, students=[submission.student]
-    )
-    return labels[submission.student_id]
+    naming = student_naming(assignment=submission.assignment, viewer=request.user)
+    return naming.label(submission.student)
 
 
 @login_required

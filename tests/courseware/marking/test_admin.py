@@ -255,6 +255,11 @@ def test_a_submission_shows_its_versions_and_real_name_but_not_their_text_in_the
 
 
 def test_essay_text_is_shown_as_plain_text(admin_client, work):
+    # A draft is shown only once revealed with the support action (test_admin_drafts.py).
+    admin_client.post(
+        reverse("admin:courseware_submission_changelist"),
+        {"action": "reveal_draft", "_selected_action": [work.submission.pk]},
+    )
     for obj in (work.submission, work.version):
         page = admin_client.get(change_url(obj)).content.decode()
         assert MARKUP not in page
