@@ -47,7 +47,12 @@ _WHOLE_NUMBER = re.compile(r"\s*[-+]?\d+\s*")
 
 
 class InputRefused(ValueError):
-    """A value the policy refuses; its message says which and why."""
+    """A value the policy refuses; its message says which and why. ``field`` names the top-level
+    field of a JSON body it was found in, so that the API can answer with that field's error."""
+
+    def __init__(self, message: str, *, field: str | None = None):
+        super().__init__(message)
+        self.field = field
 
 
 def check_text(name: str, value: str) -> None:
@@ -92,7 +97,12 @@ def check_json(data, name: str = "body", depth: int = 0) -> None:
     elif isinstance(data, dict):
         for key, value in data.items():
             check_text(_("key"), key)
-            check_json(value, key, depth + 1)
+            try:
+                check_json(value, key, depth + 1)
+            except InputRefused as error:
+                if depth == 0 and error.field is None:
+                    error.field = key
+                raise
     elif isinstance(data, list):
         for value in data:
             check_json(value, name, depth + 1)
@@ -128,6 +138,9 @@ class PolicyJSONParser(JSONParser):
         try:
             return loads(text)
         except InputRefused as error:
+            if error.field is not None:
+                # A refused value of a named field: that field's error, as a serializer gives.
+                raise serializers.ValidationError({error.field: [str(error)]}) from error
             raise ParseError(str(error)) from error
 
 

@@ -36,12 +36,12 @@ from courseware.services import quizzes as services
 # --- Serializers ------------------------------------------------------------------------------
 
 
-class QuizChoiceSerializer(StrictSerializer):
+class AuthoredChoiceSerializer(StrictSerializer):
     text = StrictCharField(max_length=500, allow_blank=True)
     correct = StrictBooleanField(default=False)
 
 
-class QuizQuestionSerializer(StrictSerializer):
+class AuthoredQuestionSerializer(StrictSerializer):
     type = serializers.ChoiceField(choices=QuestionKind.choices)
     text = StrictCharField(max_length=5000, allow_blank=True)
     points = StrictIntegerField(min_value=1, max_value=100, default=1)
@@ -52,7 +52,7 @@ class QuizQuestionSerializer(StrictSerializer):
         default="",
         help_text="The paragraph the question tests, as [[reading-slug#p-12]].",
     )
-    choices = QuizChoiceSerializer(
+    choices = AuthoredChoiceSerializer(
         many=True, required=False, max_length=12, help_text="Single and multiple choice."
     )
     answer = StrictBooleanField(
@@ -74,7 +74,7 @@ class QuizBodySerializer(StrictSerializer):
     time_limit_minutes = StrictIntegerField(
         min_value=1, max_value=600, required=False, allow_null=True, default=None
     )
-    questions = QuizQuestionSerializer(many=True, max_length=services.MAX_QUESTIONS)
+    questions = AuthoredQuestionSerializer(many=True, max_length=services.MAX_QUESTIONS)
 
 
 class QuizCreateSerializer(QuizBodySerializer):
@@ -107,7 +107,7 @@ class QuizDetailSerializer(serializers.Serializer):
     shuffle = serializers.BooleanField()
     max_attempts = serializers.IntegerField()
     time_limit_minutes = serializers.IntegerField(allow_null=True)
-    questions = QuizQuestionSerializer(many=True)
+    questions = AuthoredQuestionSerializer(many=True)
 
 
 class MoveSerializer(StrictSerializer):
