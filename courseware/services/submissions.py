@@ -348,7 +348,10 @@ def submission_submit(
     )
     version.submission = submission
     peer_index_add(version=version)  # in this transaction: the index holds what was handed in
-    originality_report_request(version=version, now=now)  # runs once this transaction commits
+    # Runs once this transaction commits. Queued at the clock's time, not the hand-in's: whether a
+    # queued check has stalled is judged by the clock (a hand-in recorded as of an earlier moment,
+    # as the demo's are, must not look stalled when its check starts).
+    originality_report_request(version=version)
     event_record(
         kind=NotificationKind.HANDED_IN,
         now=now,
