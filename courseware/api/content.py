@@ -671,26 +671,26 @@ class RubricViewSet(ContentViewSet):
     def templates(self, request, *args, **kwargs):
         """Ready-made rubrics to start from (HSC-style bands, AP History DBQ, IB-style OPCVL),
         in the input shape: post one back, edited or not, to create a rubric."""
-        return Response(
-            [
-                {
-                    "key": template.key,
-                    "title": template.title,
-                    "description": template.description,
-                    "total_marks": template.total,
-                    "criteria": [
-                        {
-                            "title": c.title,
-                            "description": c.description,
-                            "weight": c.weight,
-                            "levels": [
-                                {"title": lv.title, "descriptor": lv.descriptor, "marks": lv.marks}
-                                for lv in c.levels
-                            ],
-                        }
-                        for c in template.criteria
-                    ],
-                }
-                for template in rubric_templates().values()
-            ]
-        )
+        templates = [
+            {
+                "key": template.key,
+                "title": template.title,
+                "description": template.description,
+                "total_marks": template.total,
+                "criteria": [
+                    {
+                        "title": c.title,
+                        "description": c.description,
+                        "weight": c.weight,
+                        "levels": [
+                            {"title": lv.title, "descriptor": lv.descriptor, "marks": lv.marks}
+                            for lv in c.levels
+                        ],
+                    }
+                    for c in template.criteria
+                ],
+            }
+            for template in rubric_templates().values()
+        ]
+        # Through the serializer, so that marks are written as the schema says (decimal strings).
+        return Response(s.RubricTemplateSerializer(templates, many=True).data)

@@ -63,7 +63,7 @@ def test_school_admin_bulk_enrols_students_from_a_csv(
 
 
 def _assign(page, *, button: str, target_label: str, target: str, fields: dict) -> None:
-    page.get_by_role("button", name=button).click()
+    page.get_by_role("button", name=button, exact=True).click()
     page.get_by_label(target_label).select_option(label=target)
     for label, value in fields.items():
         page.get_by_label(label).fill(value)
