@@ -200,6 +200,7 @@ ACCOUNT_RATE_LIMITS = {
 # django-axes guards the Django admin login only; the site's own login is allauth's.
 AXES_ONLY_ADMIN_SITE = True
 AXES_HANDLER = "accounts.axes.AdminLoginHandler"
+AXES_USERNAME_CALLABLE = "accounts.axes.attempted_username"
 AXES_FAILURE_LIMIT = read_int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = 1  # hours
 AXES_RESET_ON_SUCCESS = True
