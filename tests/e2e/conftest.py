@@ -12,6 +12,8 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
+from tests.e2e.waits import wait_until
+
 # Playwright's sync API runs an event loop in the test thread; Django's ORM calls from the test
 # body (seeding, assertions) are still synchronous and safe there.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -80,6 +82,34 @@ def browser_type_launch_args(browser_type_launch_args):
 @pytest.fixture(scope="session")
 def browser_context_args(browser_context_args):
     return {**browser_context_args, "viewport": {"width": 1280, "height": 900}, "locale": "en-AU"}
+
+
+def _sqlite_is_free(connection) -> bool:
+    from django.db import OperationalError
+
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("BEGIN IMMEDIATE")
+            cursor.execute("ROLLBACK")
+    except OperationalError:
+        return False
+    return True
+
+
+@pytest.fixture(autouse=True)
+def _server_done_before_the_database_is_emptied(request):
+    """On SQLite the live server's threads share the test's in-memory database, whose locks do
+    not wait: a request still being answered when a journey ends (a large hand-in, an autosave
+    sent as the page closed) would make emptying the database fail. Wait until it is free."""
+    if not {"transactional_db", "live_server"} & set(request.fixturenames):
+        yield
+        return
+    request.getfixturevalue("transactional_db")  # set up first, so emptied after this waits
+    yield
+    from django.db import connection
+
+    if connection.vendor == "sqlite":
+        wait_until(lambda: _sqlite_is_free(connection), timeout=15)
 
 
 @pytest.fixture
