@@ -577,10 +577,12 @@ def _render_assignment(request, assignment: Assignment, *, extension_form=None, 
             extension_form=extension_form
             or ExtensionForm(
                 students=_students_queryset(assignment),
-                label=naming.label if naming.hidden else None,
                 initial={"due_at": _local_minute(assignment.due_at) + timedelta(days=2)},
             ),
         )
+        if naming.hidden:
+            # A form shown again after an error names the students the same way.
+            context["extension_form"].fields["student"].label_from_instance = naming.label
     else:
         work = selectors.student_work_on(student=user, assignment=assignment, now=now)
         context["work"] = work
@@ -657,11 +659,12 @@ def extension_grant(request, pk: int):
         except ValidationError as error:
             _refusal_on_form(form, error)
         else:
+            naming = student_naming(assignment=assignment, viewer=request.user)
             messages.success(
                 request,
                 _("%(name)s has an extension to %(due)s.")
                 % {
-                    "name": extension.student.name,
+                    "name": naming.label(extension.student),
                     "due": format_moment(extension.due_at),
                 },
             )

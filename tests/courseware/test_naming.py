@@ -49,3 +49,25 @@ def test_pages_show_the_name_after_the_reveal(client, school, anonymous_essay):
     client.force_login(school.teacher)
     for url in _pages(assignment, submission):
         assert school.student.name in client.get(url).content.decode(), url
+
+
+def test_granting_an_extension_names_the_student_by_pseudonym_before_the_reveal(
+    client, school, anonymous_essay
+):
+    """The extension form shown again after an error, and the message after a grant."""
+    assignment, _submission = anonymous_essay
+    name = school.student.name
+    url = reverse("courseware:extension-grant", args=[assignment.pk])
+    client.force_login(school.teacher)
+    refused = client.post(url, {"student": school.student.pk, "due_at": "not a date"})
+    assert refused.status_code == 400
+    assert name not in refused.content.decode()
+    granted = client.post(
+        url,
+        {"student": school.student.pk, "due_at": "2030-03-09T09:00", "reason": "Illness"},
+        follow=True,
+    )
+    assert granted.status_code == 200
+    page = granted.content.decode()
+    assert "has an extension to" in page
+    assert name not in page
