@@ -70,3 +70,15 @@ def test_running_seed_demo_twice_changes_nothing(demo, django_capture_on_commit_
     with django_capture_on_commit_callbacks(execute=True):
         call_command("seed_demo", stdout=StringIO())
     assert _snapshot() == first
+
+
+def test_seed_demo_sends_the_demo_people_no_email(django_capture_on_commit_callbacks):
+    """Their notices are in the app; the console (where the logins are printed) gets no mail."""
+    from django.core import mail
+
+    from courseware.models import Notification
+
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("seed_demo", stdout=StringIO())
+    assert Notification.objects.exists()
+    assert mail.outbox == []
