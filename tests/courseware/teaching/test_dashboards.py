@@ -161,7 +161,7 @@ def test_the_returned_card_shows_when_it_was_returned_and_the_mark(client, schoo
     assert reverse("courseware:feedback", args=[grade.submission_id]) in page
     [done] = [w for w in sections["done"] if w.assignment == marked]
     assert done.released_grade is None
-    assert page.count("Mark ") == 1
+    assert page.count('class="returned-mark"') == 1
 
 
 def test_your_grades_shows_each_quizs_best_score(client, school):
