@@ -9,6 +9,7 @@ clean world for the next.
 import copy
 import os
 import sys
+from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import TypeVar
@@ -55,12 +56,39 @@ def pytest_configure(config):
 
 
 def pytest_collection_modifyitems(config, items):
+    _longest_first(items)
     if config.getoption("--run-topology"):
         return
     skip = pytest.mark.skip(reason="production topology: run with `make test-topology`")
     for item in items:
         if "topology" in item.keywords:
             item.add_marker(skip)
+
+
+# The modules that take longest (docs/PERFORMANCE.md, "The test suite"), longest first.
+LONGEST = (
+    "test_schemathesis.py",
+    "test_accessibility.py",
+    "test_phone_layout.py",
+    "test_bad_input.py",
+)
+
+
+def _longest_first(items) -> None:
+    """Order the modules so the long ones start first (pytest-xdist, ``--dist loadfile
+    --no-loadscope-reorder``, hands each process the next module in this order): the longest
+    known, then the browser journeys, then the rest by their number of tests. Started last, one
+    long module would keep one process busy while the other has nothing left to do."""
+    tests_in = Counter(item.path for item in items)
+
+    def weight(item):
+        name = item.path.name
+        if name in LONGEST:
+            return (0, LONGEST.index(name), 0, "")
+        group = 1 if "e2e" in item.path.parts else 2
+        return (group, 0, -tests_in[item.path], str(item.path))
+
+    items.sort(key=weight)
 
 
 @pytest.fixture(autouse=True, scope="session")
@@ -201,9 +229,9 @@ def school(shared_school, db) -> School:
 
 @pytest.fixture(scope="module")
 def shared_demo(django_db_setup, django_db_blocker):
-    from courseware.demo import demo_seed
+    from tests.demo_snapshot import seeded_demo
 
-    yield from shared_data(django_db_blocker, demo_seed)
+    yield from shared_data(django_db_blocker, seeded_demo)
 
 
 @pytest.fixture

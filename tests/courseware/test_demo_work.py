@@ -6,7 +6,6 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from courseware.demo import demo_seed
 from courseware.demo_work import DEMO_WORK_DIR, _load
 from courseware.models import (
     Assignment,
@@ -29,9 +28,8 @@ CITATION = re.compile(r"\[\[([a-z0-9-]+)#p-(\d+)\]\]")
 
 
 @pytest.fixture
-def seeded(django_capture_on_commit_callbacks):
-    with django_capture_on_commit_callbacks(execute=True):  # the originality checks
-        demo_seed()
+def seeded(demo):
+    """The demo school, seeded once for this module with its originality checks run."""
     classroom = Classroom.objects.get(join_code="HSCMHA26")
     essay = Assignment.objects.get(classroom=classroom, prompt__slug=_load()["prompt"])
     teacher = classroom.memberships.get(role="teacher").user

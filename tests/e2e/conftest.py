@@ -129,18 +129,18 @@ def screenshot(request):
 def demo_school(transactional_db):
     """The demo school as ``make run`` makes it, without the students' work: the journeys hand
     in, mark and read themselves, starting from a class where nobody has yet."""
-    from courseware.demo import demo_seed
+    from tests.demo_snapshot import seeded_demo
 
-    return demo_seed(with_work=False)
+    return seeded_demo(with_work=False)
 
 
 @pytest.fixture
 def demo_school_with_work(transactional_db):
     """The demo school exactly as ``make run`` makes it: essays handed in and marked, quizzes
     taken, readings read."""
-    from courseware.demo import demo_seed
+    from tests.demo_snapshot import seeded_demo
 
-    return demo_seed()
+    return seeded_demo()
 
 
 @pytest.fixture
