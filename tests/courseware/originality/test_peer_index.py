@@ -2,8 +2,10 @@
 first submitter, rebuilt by ``manage.py originality_reindex``."""
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.db import connection
+from django.db.models import ProtectedError
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
@@ -19,7 +21,7 @@ from courseware.services.originality import (
     peer_index_rebuild,
 )
 from courseware.services.submissions import submission_draft_save, submission_submit
-from courseware.services.teaching import classroom_archive
+from courseware.services.teaching import assignment_withdraw, classroom_archive
 from tests.factories import essay_assignment
 from tests.factories.originality import checked_submission, run_latest_report
 from tests.factories.people import ClassroomFactory, MembershipFactory, StudentFactory
@@ -111,6 +113,48 @@ def test_a_copy_from_an_archived_class_of_an_earlier_year_is_found_but_not_a_rep
     (overlap,) = report.matches.filter(kind=MatchKind.PEER_OVERLAP)
     assert overlap.peer_version == _version(peer)
     assert report.peers_checked == 1
+
+
+def test_an_essay_of_a_withdrawn_assignment_stays_a_candidate(school, prompt_pair):
+    # Withdrawing an assignment hides it from students and keeps their work (restoring it
+    # brings everything back): an essay handed in to it is still someone's essay to copy.
+    assignment, other = prompt_pair
+    peer = submitted_submission(other, school.other_student, text=essay_text(40) + "\n\n" + SHARED)
+    assignment_withdraw(assignment=other, now=timezone.now())
+    _submission, report = checked_submission(
+        assignment, school.student, text="My own opening line.\n\n" + SHARED + " The end."
+    )
+    (overlap,) = report.matches.filter(kind=MatchKind.PEER_OVERLAP)
+    assert overlap.peer_version == _version(peer)
+
+
+def test_an_indexed_essay_cannot_be_deleted_so_no_candidate_points_at_a_missing_essay(
+    school, prompt_pair
+):
+    # A handed-in version is a record (the receipt's hash names it): the model refuses to
+    # delete it and its submission is protected by it. An essay leaves the candidates only
+    # when a newer version of the same submission replaces it.
+    _assignment, other = prompt_pair
+    peer = submitted_submission(other, school.other_student, text=SHARED)
+    version = _version(peer)
+    with pytest.raises(ValidationError):
+        version.delete()
+    with pytest.raises(ValidationError):
+        peer.versions.all().delete()
+    with pytest.raises(ProtectedError):
+        peer.delete()
+    assert _rows(version) == set(stored_keys(words_of(SHARED).words))
+
+
+def test_a_candidate_whose_text_is_gone_when_read_is_skipped(school, prompt_pair):
+    assignment, other = prompt_pair
+    peer = submitted_submission(other, school.other_student, text=SHARED)
+    submission = submitted_submission(assignment, school.student, text=SHARED)
+    peers = services.StoredPeers(version=_version(submission), prompt_id=assignment.prompt_id)
+    (candidate,) = peers.hits(stored_keys(words_of(SHARED).words))
+    assert candidate == _version(peer).pk
+    missing = candidate + 10_000  # as if its row had gone between the lookup and the read
+    assert set(peers.words([candidate, missing])) == {candidate}
 
 
 def test_the_writers_own_essays_and_other_prompts_are_never_candidates(school, prompt_pair):
