@@ -13,7 +13,12 @@ from django.utils import timezone
 from courseware.models import MatchKind, OriginalityReport, PeerIndexEntry, ReportStatus
 from courseware.originality.check import stored_keys
 from courseware.originality.text import words_of
-from courseware.selectors.originality import latest_report, peer_candidate_hits
+from courseware.selectors.originality import (
+    latest_report,
+    peer_candidate_hits,
+    peer_count,
+    peer_versions,
+)
 from courseware.services import originality as services
 from courseware.services.originality import (
     originality_report_run,
@@ -186,6 +191,48 @@ def test_a_candidate_lookup_is_one_query_whatever_the_number_of_essays(school, p
         )
     assert len(captured) == 1
     assert len(hits) == 12
+
+
+def test_the_prompts_essays_are_counted_once_then_each_first_hand_in_adds_one(
+    school, prompt_pair, django_capture_on_commit_callbacks
+):
+    assignment, other = prompt_pair
+    submitted_submission(other, school.other_student, text=essay_text(60))
+    mine = submitted_submission(assignment, school.student, text=SHARED)
+    version = _version(mine)
+    assert peer_count(version=version) == 1
+    with CaptureQueriesContext(connection) as captured:
+        assert peer_count(version=version) == 1
+    assert len(captured) == 1  # the writer's own essays; the prompt's count is kept
+
+    for n in range(5):
+        student = StudentFactory()
+        MembershipFactory(classroom=school.other_classroom, user=student, role="student")
+        with django_capture_on_commit_callbacks(execute=True):
+            submitted_submission(other, student, text=essay_text(40, marker=f"c{n}"))
+    # A second version of an essay is the same essay, not one more.
+    mine = submission_draft_save(
+        submission=mine,
+        text=SHARED + " Revised.",
+        revision=mine.revision,
+        by=school.student,
+        now=timezone.now(),
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        submission_submit(
+            submission=mine,
+            revision=mine.revision,
+            honesty_declared=True,
+            by=school.student,
+            now=timezone.now(),
+        )
+    mine.refresh_from_db()
+    version = _version(mine)
+    assert version.number == 2 and version.submission.assignment == assignment
+    with CaptureQueriesContext(connection) as captured:
+        assert peer_count(version=version) == 6
+    assert len(captured) == 1
+    assert peer_versions(version=version).count() == 6
 
 
 def test_reindex_rebuilds_the_same_rows_from_scratch_and_can_run_twice(school, prompt_pair):
