@@ -31,16 +31,18 @@ import argparse
 import json
 import os
 import resource
+import statistics
 import subprocess
 import sys
 import time
+from contextlib import contextmanager
 from datetime import timedelta
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
-from benchlib import setup_django  # noqa: E402
+from benchlib import percentile, setup_django  # noqa: E402
 
 CLASS_SIZE = 250
 SEED = 1917
@@ -83,32 +85,45 @@ def _world():
 
 def seed_prior(target: int, maker, log) -> None:
     """Add prior essays on the prompt until there are ``target`` of them."""
-    from django.db import connection, transaction
+    from django.db import connection
     from django.utils import timezone
+
+    from accounts.models import User
+
+    prompt, teacher = _world()
+    have = User.objects.filter(username__startswith="bench-prior-").count()
+    if have >= target:
+        return  # seeded by an earlier run: measure again
+    now = timezone.now()
+    started = time.perf_counter()
+    # A bulk load goes faster without the index table's indexes and foreign keys: they are
+    # built once afterwards (in key order, the foreign keys checked in one pass) instead of
+    # being updated at random places and checked row by row at every commit.
+    bulk = target - have > 5000
+    index_rows = 0
+    with _peer_index_bulk_load(connection, bulk=bulk, log=log):
+        index_rows = _seed_classes(prompt, teacher, target, have, maker, log, now, started)
+    with connection.cursor() as cursor:
+        # Fresh planner statistics (and, on PostgreSQL, the visibility map for index-only
+        # scans), as autovacuum leaves a table after a bulk load.
+        cursor.execute("VACUUM ANALYZE" if connection.vendor == "postgresql" else "ANALYZE")
+    log(f"  {index_rows:,} index rows added in {time.perf_counter() - started:.0f} s")
+
+
+def _seed_classes(prompt, teacher, target, have, maker, log, now, started) -> int:
+    from django.db import transaction
 
     from accounts.models import Role, User
     from courseware.models import (
         Assignment,
         AssignmentKind,
         Classroom,
-        PeerIndexEntry,
         Submission,
         SubmissionStatus,
         SubmissionVersion,
     )
     from courseware.services.originality import peer_index_rows, peer_index_write
 
-    prompt, teacher = _world()
-    have = User.objects.filter(username__startswith="bench-prior-").count()
-    now = timezone.now()
-    started = time.perf_counter()
-    # A bulk load goes faster without the lookup index, built once afterwards (in key order)
-    # instead of being updated at random places for every row.
-    (lookup,) = PeerIndexEntry._meta.indexes
-    bulk = target - have > 5000
-    if bulk:
-        with connection.schema_editor() as editor:
-            editor.remove_index(PeerIndexEntry, lookup)
     index_rows = 0
     number = Classroom.objects.filter(name__startswith="Bench class ").count()
     while have < target:
@@ -198,14 +213,64 @@ def seed_prior(target: int, maker, log) -> None:
                 f"  {have:,} prior essays, {index_rows:,} index rows added, "
                 f"{time.perf_counter() - started:.0f} s"
             )
-    if bulk:
-        log("  building the peer index's lookup index")
-        with connection.schema_editor() as editor:
-            editor.add_index(PeerIndexEntry, lookup)
+    return index_rows
+
+
+@contextmanager
+def _peer_index_bulk_load(connection, *, bulk: bool, log):
+    """Drop the peer index table's secondary indexes (and, on PostgreSQL, its foreign keys) for
+    a bulk load and make them again, exactly as they were, afterwards (also when the load
+    fails). The rows themselves go in as a hand-in writes them (``peer_index_write``: COPY on
+    PostgreSQL); PostgreSQL's commits need not wait for the disk meanwhile (a crash would lose
+    the last seconds of seeding, never leave wrong rows)."""
+    from courseware.models import PeerIndexEntry
+
+    if not bulk:
+        yield
+        return
+    table = PeerIndexEntry._meta.db_table
     with connection.cursor() as cursor:
-        # Fresh planner statistics (and, on PostgreSQL, the visibility map for index-only
-        # scans), as autovacuum leaves a table after a bulk load.
-        cursor.execute("VACUUM ANALYZE" if connection.vendor == "postgresql" else "ANALYZE")
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint "
+                "WHERE conrelid = %s::regclass AND contype = 'f'",
+                [table],
+            )
+            foreign_keys = cursor.fetchall()
+            cursor.execute(
+                "SELECT indexname, indexdef FROM pg_indexes WHERE tablename = %s AND indexname "
+                "NOT IN (SELECT conname FROM pg_constraint WHERE conrelid = %s::regclass)",
+                [table, table],
+            )
+            indexes = cursor.fetchall()
+            for name, _definition in foreign_keys:
+                cursor.execute(f'ALTER TABLE "{table}" DROP CONSTRAINT "{name}"')
+            cursor.execute("SET synchronous_commit TO off")
+        else:
+            foreign_keys = []
+            cursor.execute(
+                "SELECT name, sql FROM sqlite_master "
+                "WHERE type = 'index' AND tbl_name = %s AND sql IS NOT NULL",
+                [table],
+            )
+            indexes = cursor.fetchall()
+        for name, _definition in indexes:
+            cursor.execute(f'DROP INDEX "{name}"')
+    log(f"  loading without {len(indexes)} indexes and {len(foreign_keys)} foreign keys")
+    try:
+        yield
+    finally:
+        started = time.perf_counter()
+        with connection.cursor() as cursor:
+            if connection.vendor == "postgresql":
+                cursor.execute("SET maintenance_work_mem TO '512MB'")
+            for _name, definition in indexes:
+                cursor.execute(definition)
+            for name, definition in foreign_keys:
+                cursor.execute(f'ALTER TABLE "{table}" ADD CONSTRAINT "{name}" {definition}')
+            if connection.vendor == "postgresql":
+                cursor.execute("SET synchronous_commit TO on")
+        log(f"  indexes and foreign keys made again in {time.perf_counter() - started:.0f} s")
 
 
 # --- Measuring (a fresh worker process) -------------------------------------------------------
@@ -274,8 +339,25 @@ def _peak_rss_since_reset_mb() -> float:
     return peak_rss_mb()
 
 
+def _planted_copy(*, rng, prior_ids, readings) -> tuple:
+    """A 60-word stretch of a random prior essay's own words, and that essay: a stretch that
+    takes a passage of a reading is reported against the reading, not the essay."""
+    from courseware.models import SubmissionVersion
+    from courseware.originality.check import check_essay
+
+    while True:
+        source = SubmissionVersion.objects.get(pk=prior_ids[int(rng.integers(len(prior_ids)))])
+        words = source.text.split()
+        start = int(rng.integers(0, len(words) - PLANTED_WORDS))
+        copied = " ".join(words[start : start + PLANTED_WORDS])
+        if not check_essay(copied, readings=readings).findings:
+            return copied, source
+
+
 def measure(prior: int, texts: dict) -> dict:
-    """Run in a fresh process: warm up with one hand-in, then time one with a planted copy.
+    """Run in a fresh process (a worker just started): warm up with one hand-in, then time
+    each of ``texts["samples"]`` handed in by a new student, every other one carrying a copy
+    planted from a random prior essay.
 
     The essays' own words come from the parent (``texts``), so this process holds what a
     worker holds and nothing of the essay generator."""
@@ -285,7 +367,6 @@ def measure(prior: int, texts: dict) -> dict:
     from django.utils import timezone
 
     from courseware.models import Classroom, MatchKind, SubmissionVersion
-    from courseware.originality.check import check_essay
     from courseware.services import originality as services
 
     queued: list[int] = []
@@ -306,6 +387,7 @@ def measure(prior: int, texts: dict) -> dict:
         classroom=classroom, prompt=prompt, teacher=teacher, text=texts["warm"], tag="w"
     )
     _timed_task(warm.pk)
+    queued.clear()
 
     rng = np.random.default_rng(SEED + prior)
     prior_ids = list(
@@ -313,79 +395,104 @@ def measure(prior: int, texts: dict) -> dict:
             submission__student__username__startswith="bench-prior-"
         ).values_list("pk", flat=True)
     )
-    # A stretch of the prior essay's own words: one that takes a passage of a reading is
-    # reported against the reading, not the essay.
     readings = services.reading_corpus_for(
         reading_ids=services.citable_reading_ids(assignment=warm.version.submission.assignment)
     )
-    while True:
-        source = SubmissionVersion.objects.get(pk=prior_ids[int(rng.integers(len(prior_ids)))])
-        source_words = source.text.split()
-        start = int(rng.integers(0, len(source_words) - PLANTED_WORDS))
-        copied = " ".join(source_words[start : start + PLANTED_WORDS])
-        if not check_essay(copied, readings=readings).findings:
-            break
-    paragraphs = texts["base"].split("\n\n")
-    paragraphs.insert(len(paragraphs) // 2, copied)
-    queued.clear()
-    report = _hand_in(
-        classroom=classroom,
-        prompt=prompt,
-        teacher=teacher,
-        text="\n\n".join(paragraphs),
-        tag="t",
-    )
-    queued.clear()
     # The process's own peak so far (VmHWM: getrusage's ru_maxrss would also count the parent
     # this process was forked from, which holds the seeding's data).
-    before = _peak_rss_since_reset_mb()
-    _reset_peak_rss()
-    timed = _timed_task(report.pk)
-    check_rss = _peak_rss_since_reset_mb()
-    found = (
-        timed["report"].matches.filter(kind=MatchKind.PEER_OVERLAP, peer_version=source).exists()
-    )
-    # The check queued a re-check of the copied-from essay (fair to the first submitter).
-    rechecks = list(queued)
-    recheck = _timed_task(rechecks[0]) if rechecks else None
-    back = (
-        recheck is not None
-        and recheck["report"]
-        .matches.filter(kind=MatchKind.PEER_OVERLAP, peer_version=timed["report"].version)
-        .exists()
-    )
+    process_rss = _peak_rss_since_reset_mb()
+    samples = []
+    for number, base in enumerate(texts["samples"]):
+        planted = number % 2 == 0
+        paragraphs = base.split("\n\n")
+        source = None
+        if planted:
+            copied, source = _planted_copy(rng=rng, prior_ids=prior_ids, readings=readings)
+            paragraphs.insert(len(paragraphs) // 2, copied)
+        report = _hand_in(
+            classroom=classroom,
+            prompt=prompt,
+            teacher=teacher,
+            text="\n\n".join(paragraphs),
+            tag=f"t{number}",
+        )
+        queued.clear()
+        process_rss = max(process_rss, _peak_rss_since_reset_mb())
+        _reset_peak_rss()
+        timed = _timed_task(report.pk)
+        check_rss = _peak_rss_since_reset_mb()
+        process_rss = max(process_rss, check_rss)
+        peer_matches = timed["report"].matches.filter(kind=MatchKind.PEER_OVERLAP)
+        sample = {
+            "cpu": timed["cpu"],
+            "wall": timed["wall"],
+            "rss": check_rss,
+            "status": timed["status"],
+            "candidates": timed["report"].candidates_aligned,
+            "peers_checked": timed["report"].peers_checked,
+            "planted": planted,
+            "found": planted and peer_matches.filter(peer_version=source).exists(),
+            "peer_matches": peer_matches.count(),
+        }
+        if planted:
+            # The check queued a re-check of the copied-from essay (fair to the first
+            # submitter): timed the same way, and whether it shows the overlap back.
+            rechecks = list(queued)
+            queued.clear()
+            recheck = _timed_task(rechecks[0]) if rechecks else None
+            sample["recheck_cpu"] = recheck["cpu"] if recheck else None
+            sample["recheck_found"] = (
+                recheck is not None
+                and recheck["report"]
+                .matches.filter(kind=MatchKind.PEER_OVERLAP, peer_version=timed["report"].version)
+                .exists()
+            )
+        queued.clear()
+        samples.append(sample)
     return {
         "vendor": vendor,
         "prior": prior,
-        "cpu": timed["cpu"],
-        "wall": timed["wall"],
-        "status": timed["status"],
-        "rss": check_rss,
-        "process_rss": max(before, check_rss, _peak_rss_since_reset_mb()),
-        "candidates": timed["report"].candidates_aligned,
-        "peers_checked": timed["report"].peers_checked,
-        "found": found,
-        "recheck_cpu": recheck["cpu"] if recheck else None,
-        "recheck_found": back,
+        "samples": samples,
+        "process_rss": process_rss,
+    }
+
+
+def _summary(row: dict) -> dict:
+    samples = row["samples"]
+    planted = [s for s in samples if s["planted"]]
+
+    def both(name: str, among=samples) -> tuple[float, float]:
+        values = [s[name] for s in among if s.get(name) is not None]
+        return (statistics.median(values), percentile(values, 0.9)) if values else (0, 0)
+
+    return {
+        "prior": row["prior"],
+        "n": len(samples),
+        "cpu": both("cpu"),
+        "wall": both("wall"),
+        "rss": both("rss"),
+        "candidates": both("candidates"),
+        "found": sum(s["found"] for s in planted),
+        "planted": len(planted),
+        "unplanted_flagged": sum(1 for s in samples if not s["planted"] and s["peer_matches"]),
+        "recheck_cpu": both("recheck_cpu", planted),
+        "recheck_found": sum(bool(s.get("recheck_found")) for s in planted),
+        "failed": sum(s["status"] != "done" for s in samples),
+        "process_rss": row["process_rss"],
     }
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--prior", type=int, nargs="+", default=[1000, 10000, 100000])
+    parser.add_argument(
+        "--samples", type=int, default=20, help="timed hand-ins per size (every other planted)"
+    )
     parser.add_argument("--measure", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()
 
     if args.measure is not None:
-        given = sys.stdin.read() if not sys.stdin.isatty() else ""
-        if given.strip():
-            texts = json.loads(given)
-        else:
-            from originality_index import EssayMaker, seed_paragraphs
-
-            maker = EssayMaker(seed_paragraphs(), SEED + args.measure)
-            texts = {"warm": maker.essay(ESSAY_WORDS), "base": maker.essay(440)}
-            del maker
+        texts = json.loads(sys.stdin.read())
         print(json.dumps(measure(args.measure, texts), default=str))
         return
 
@@ -399,11 +506,17 @@ def main() -> None:
     maker = EssayMaker(seed_paragraphs(), SEED)
     rows = []
     for prior in sorted(args.prior):
-        log(f"seeding to {prior:,} prior essays")
+        log(f"seeding to {prior:,} prior essays (load average {_load()})")
         started = time.perf_counter()
         seed_prior(prior, maker, log)
-        log(f"  seeded in {time.perf_counter() - started:.0f} s; measuring in a fresh process")
-        texts = {"warm": maker.essay(ESSAY_WORDS), "base": maker.essay(440)}
+        log(
+            f"  seeded in {time.perf_counter() - started:.0f} s; measuring {args.samples} "
+            f"hand-ins in a fresh process (load average {_load()})"
+        )
+        texts = {
+            "warm": maker.essay(ESSAY_WORDS),
+            "samples": [maker.essay(440) for _ in range(args.samples)],
+        }
         child = subprocess.run(  # noqa: S603 - this script, with our own arguments
             [sys.executable, __file__, "--measure", str(prior)],
             input=json.dumps(texts),
@@ -415,31 +528,46 @@ def main() -> None:
         if child.returncode:
             log(child.stderr)
             raise SystemExit(child.returncode)
-        rows.append(json.loads(child.stdout.strip().splitlines()[-1]))
-        log(f"  measured: {rows[-1]}")
+        row = json.loads(child.stdout.strip().splitlines()[-1])
+        row["load"] = _load()
+        rows.append(row)
+        log(f"  measured (load average {row['load']}): {json.dumps(_summary(row))}")
 
-    print(f"\noriginality check of one hand-in, {vendor}")
+    print(f"\noriginality check of a hand-in, {vendor}: median / p90 of the timed hand-ins")
     print(
-        "| prior essays | CPU s | wall s | peak RSS MB (during the check / whole worker) "
-        "| candidates aligned | planted copy found "
-        "| first submitter re-check CPU s, overlap shown |"
+        "| prior essays | hand-ins | CPU s | wall s | peak RSS MB during the check "
+        "(whole worker) | candidates aligned | planted copy found "
+        "| copied-from essay's re-check: CPU s, overlap shown | load average |"
     )
-    print("|---|---|---|---|---|---|---|")
-    base = rows[0]["cpu"] if rows else 1
-    for row in rows:
+    print("|---|---|---|---|---|---|---|---|---|")
+    summaries = [_summary(row) for row in rows]
+    for row, s in zip(rows, summaries, strict=True):
         print(
-            f"| {row['prior']:,} | {row['cpu']:.3f} | {row['wall']:.3f} | "
-            f"{row['rss']:.0f} / {row['process_rss']:.0f} | "
-            f"{row['candidates']} | {'yes' if row['found'] else 'NO'} | "
-            f"{row['recheck_cpu'] or 0:.3f}, {'yes' if row['recheck_found'] else 'NO'} |"
+            f"| {s['prior']:,} | {s['n']} | {s['cpu'][0]:.3f} / {s['cpu'][1]:.3f} "
+            f"| {s['wall'][0]:.2f} / {s['wall'][1]:.2f} "
+            f"| {s['rss'][0]:.0f} / {s['rss'][1]:.0f} ({s['process_rss']:.0f}) "
+            f"| {s['candidates'][0]:.0f} / {s['candidates'][1]:.0f} "
+            f"| {s['found']} of {s['planted']} "
+            f"| {s['recheck_cpu'][0]:.3f}, {s['recheck_found']} of {s['planted']} "
+            f"| {row['load']} |"
         )
-    if rows:
-        last = rows[-1]
+    for s in summaries:
+        if s["failed"] or s["unplanted_flagged"]:
+            print(
+                f"{s['prior']:,}: {s['failed']} checks not done, {s['unplanted_flagged']} "
+                "essays without a planted copy flagged for peer overlap"
+            )
+    if summaries:
+        first, last = summaries[0], summaries[-1]
         print(
-            f"\n{last['prior']:,} prior essays: {last['cpu']:.3f} s CPU "
-            f"({last['cpu'] / base:.2f}x the {rows[0]['prior']:,} figure); goals < 0.5 s, "
-            f"<= 1.5x, peak RSS < 300 MB (status {last['status']})"
+            f"\n{last['prior']:,} prior essays: median {last['cpu'][0]:.3f} s CPU "
+            f"({last['cpu'][0] / first['cpu'][0]:.2f}x the {first['prior']:,} median); "
+            "goals < 0.5 s, <= 1.5x, peak RSS < 300 MB"
         )
+
+
+def _load() -> str:
+    return " ".join(f"{value:.1f}" for value in os.getloadavg())
 
 
 if __name__ == "__main__":

@@ -48,6 +48,7 @@ from courseware.originality.check import (
 from courseware.originality.text import Words, words_of
 from courseware.selectors.originality import (
     citable_reading_ids,
+    handed_in_count_key,
     peer_candidate_hits,
     peer_count,
     reports_missing_overlap_with,
@@ -320,6 +321,14 @@ def peer_index_write(*, rows: list[PeerRow]) -> None:
             cursor.executemany(sql, rows)
 
 
+def handed_in_count_added(prompt_id: int) -> None:
+    """One more essay handed in on the prompt (after its transaction commits)."""
+    try:
+        cache.incr(handed_in_count_key(prompt_id))
+    except ValueError:
+        pass  # not counted yet: the next check counts it
+
+
 @transaction.atomic
 def peer_index_add(*, version: SubmissionVersion) -> int:
     """Put a handed-in version in the peer index in place of its submission's earlier versions
@@ -330,7 +339,7 @@ def peer_index_add(*, version: SubmissionVersion) -> int:
     same version writes the same rows (it replaces them).
     """
     submission = version.submission
-    PeerIndexEntry.objects.filter(
+    replaced, _counts = PeerIndexEntry.objects.filter(
         version__in=SubmissionVersion.objects.filter(submission_id=submission.pk).values("pk")
     ).delete()
     prompt_id = submission.assignment.prompt_id
@@ -343,6 +352,8 @@ def peer_index_add(*, version: SubmissionVersion) -> int:
         text=version.text,
     )
     peer_index_write(rows=rows)
+    if rows and not replaced:  # the submission's first essay in the index
+        transaction.on_commit(lambda: handed_in_count_added(prompt_id))
     return len(rows)
 
 

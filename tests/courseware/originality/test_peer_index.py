@@ -2,8 +2,10 @@
 first submitter, rebuilt by ``manage.py originality_reindex``."""
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.db import connection
+from django.db.models import ProtectedError
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
@@ -11,7 +13,12 @@ from django.utils import timezone
 from courseware.models import MatchKind, OriginalityReport, PeerIndexEntry, ReportStatus
 from courseware.originality.check import stored_keys
 from courseware.originality.text import words_of
-from courseware.selectors.originality import latest_report, peer_candidate_hits
+from courseware.selectors.originality import (
+    latest_report,
+    peer_candidate_hits,
+    peer_count,
+    peer_versions,
+)
 from courseware.services import originality as services
 from courseware.services.originality import (
     originality_report_run,
@@ -19,7 +26,7 @@ from courseware.services.originality import (
     peer_index_rebuild,
 )
 from courseware.services.submissions import submission_draft_save, submission_submit
-from courseware.services.teaching import classroom_archive
+from courseware.services.teaching import assignment_withdraw, classroom_archive
 from tests.factories import essay_assignment
 from tests.factories.originality import checked_submission, run_latest_report
 from tests.factories.people import ClassroomFactory, MembershipFactory, StudentFactory
@@ -113,6 +120,48 @@ def test_a_copy_from_an_archived_class_of_an_earlier_year_is_found_but_not_a_rep
     assert report.peers_checked == 1
 
 
+def test_an_essay_of_a_withdrawn_assignment_stays_a_candidate(school, prompt_pair):
+    # Withdrawing an assignment hides it from students and keeps their work (restoring it
+    # brings everything back): an essay handed in to it is still someone's essay to copy.
+    assignment, other = prompt_pair
+    peer = submitted_submission(other, school.other_student, text=essay_text(40) + "\n\n" + SHARED)
+    assignment_withdraw(assignment=other, now=timezone.now())
+    _submission, report = checked_submission(
+        assignment, school.student, text="My own opening line.\n\n" + SHARED + " The end."
+    )
+    (overlap,) = report.matches.filter(kind=MatchKind.PEER_OVERLAP)
+    assert overlap.peer_version == _version(peer)
+
+
+def test_an_indexed_essay_cannot_be_deleted_so_no_candidate_points_at_a_missing_essay(
+    school, prompt_pair
+):
+    # A handed-in version is a record (the receipt's hash names it): the model refuses to
+    # delete it and its submission is protected by it. An essay leaves the candidates only
+    # when a newer version of the same submission replaces it.
+    _assignment, other = prompt_pair
+    peer = submitted_submission(other, school.other_student, text=SHARED)
+    version = _version(peer)
+    with pytest.raises(ValidationError):
+        version.delete()
+    with pytest.raises(ValidationError):
+        peer.versions.all().delete()
+    with pytest.raises(ProtectedError):
+        peer.delete()
+    assert _rows(version) == set(stored_keys(words_of(SHARED).words))
+
+
+def test_a_candidate_whose_text_is_gone_when_read_is_skipped(school, prompt_pair):
+    assignment, other = prompt_pair
+    peer = submitted_submission(other, school.other_student, text=SHARED)
+    submission = submitted_submission(assignment, school.student, text=SHARED)
+    peers = services.StoredPeers(version=_version(submission), prompt_id=assignment.prompt_id)
+    (candidate,) = peers.hits(stored_keys(words_of(SHARED).words))
+    assert candidate == _version(peer).pk
+    missing = candidate + 10_000  # as if its row had gone between the lookup and the read
+    assert set(peers.words([candidate, missing])) == {candidate}
+
+
 def test_the_writers_own_essays_and_other_prompts_are_never_candidates(school, prompt_pair):
     assignment, _other = prompt_pair
     unrelated = essay_assignment(school.other_classroom, min_words=10, max_words=400)
@@ -142,6 +191,48 @@ def test_a_candidate_lookup_is_one_query_whatever_the_number_of_essays(school, p
         )
     assert len(captured) == 1
     assert len(hits) == 12
+
+
+def test_the_prompts_essays_are_counted_once_then_each_first_hand_in_adds_one(
+    school, prompt_pair, django_capture_on_commit_callbacks
+):
+    assignment, other = prompt_pair
+    submitted_submission(other, school.other_student, text=essay_text(60))
+    mine = submitted_submission(assignment, school.student, text=SHARED)
+    version = _version(mine)
+    assert peer_count(version=version) == 1
+    with CaptureQueriesContext(connection) as captured:
+        assert peer_count(version=version) == 1
+    assert len(captured) == 1  # the writer's own essays; the prompt's count is kept
+
+    for n in range(5):
+        student = StudentFactory()
+        MembershipFactory(classroom=school.other_classroom, user=student, role="student")
+        with django_capture_on_commit_callbacks(execute=True):
+            submitted_submission(other, student, text=essay_text(40, marker=f"c{n}"))
+    # A second version of an essay is the same essay, not one more.
+    mine = submission_draft_save(
+        submission=mine,
+        text=SHARED + " Revised.",
+        revision=mine.revision,
+        by=school.student,
+        now=timezone.now(),
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        submission_submit(
+            submission=mine,
+            revision=mine.revision,
+            honesty_declared=True,
+            by=school.student,
+            now=timezone.now(),
+        )
+    mine.refresh_from_db()
+    version = _version(mine)
+    assert version.number == 2 and version.submission.assignment == assignment
+    with CaptureQueriesContext(connection) as captured:
+        assert peer_count(version=version) == 6
+    assert len(captured) == 1
+    assert peer_versions(version=version).count() == 6
 
 
 def test_reindex_rebuilds_the_same_rows_from_scratch_and_can_run_twice(school, prompt_pair):

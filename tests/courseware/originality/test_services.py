@@ -25,8 +25,9 @@ def test_handing_in_queues_a_report_that_runs_once_the_hand_in_commits(
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         submission = submitted_submission(assignment, school.student)
     # The task ran eagerly (embedded default) once the submit transaction committed; the other
-    # callback delivers the hand-in's notifications.
-    assert len(callbacks) == 2
+    # callbacks count the essay among the prompt's and deliver the hand-in's notifications.
+    assert len(callbacks) == 3
+    assert any("peer_index_add" in c.__qualname__ for c in callbacks)
     assert any("originality_report_request" in c.__qualname__ for c in callbacks)
     report = OriginalityReport.objects.get(version__submission=submission)
     assert report.status == ReportStatus.DONE
