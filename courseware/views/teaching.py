@@ -36,6 +36,7 @@ from courseware.forms_teaching import (
 from courseware.models import Assignment, AssignmentKind, Membership, MembershipRole
 from courseware.selectors import dashboards
 from courseware.selectors import notifications as notification_selectors
+from courseware.selectors import setting as setting_selectors
 from courseware.selectors import teaching as selectors
 from courseware.selectors.naming import student_naming
 from courseware.selectors.teaching import Bucket
@@ -234,6 +235,7 @@ def _render_classroom(request, classroom, *, teacher_form=None, status=200):
         context.update(
             students=students,
             assignments=_assignment_rows(classroom, now=now),
+            drafts=setting_selectors.drafts_for_classroom(classroom=classroom),
             kinds=AssignmentKind.choices,
             can_edit=not classroom.is_archived,
             can_assign_teachers=can_assign_teachers and not classroom.is_archived,
