@@ -10,7 +10,11 @@ from courseware.models import AssignmentDraft, Classroom
 
 def drafts_for_classroom(*, classroom: Classroom) -> QuerySet[AssignmentDraft]:
     """A class's draft assignments, last changed first, for its teachers."""
-    return AssignmentDraft.objects.filter(classroom=classroom).select_related("prompt", "rubric")
+    return (
+        AssignmentDraft.objects.filter(classroom=classroom)
+        .select_related("prompt", "rubric")
+        .prefetch_related("readings")
+    )
 
 
 def draft_get(*, classroom: Classroom, pk: int) -> AssignmentDraft:
