@@ -58,5 +58,10 @@ urlpatterns = [
         name="extension-revoke",
     ),
     path("assignments/<int:pk>/quiz/start/", views.quiz_start, name="quiz-start"),
+    path(
+        "assignments/<int:pk>/quiz/grant-attempt/",
+        views.quiz_attempt_grant,
+        name="quiz-attempt-grant",
+    ),
     path("quiz-attempts/<int:pk>/", views.quiz_attempt, name="quiz-attempt"),
 ]

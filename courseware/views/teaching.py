@@ -25,6 +25,7 @@ from courseware import permissions
 from courseware.enrolment import plan_enrolment
 from courseware.forms_teaching import (
     AssignmentForm,
+    AttemptGrantForm,
     ClassroomCreateForm,
     EnrolmentConfirmForm,
     EnrolmentUploadForm,
@@ -472,12 +473,17 @@ def assignment_create(request, pk: int, kind: str):
     if kind not in AssignmentKind.values:
         raise Http404
     now = _local_minute(timezone.now())
-    form = AssignmentForm(
-        request.POST or None,
-        kind=kind,
-        course=classroom.course,
-        initial={"opens_at": now, "due_at": now + timedelta(days=7)},
-    )
+    initial = {"opens_at": now, "due_at": now + timedelta(days=7)}
+    form = AssignmentForm(request.POST or None, kind=kind, course=classroom.course, initial=initial)
+    chosen = request.GET.get("target", "")
+    if chosen.isdigit():
+        # "Set this quiz" and the like: what is set is picked, and a quiz's attempts are the
+        # number its author gave it.
+        target = form.fields["target"].queryset.filter(pk=chosen).first()
+        if target is not None:
+            initial["target"] = target.pk
+            if kind == AssignmentKind.QUIZ:
+                initial["max_attempts"] = target.max_attempts
     if request.method == "POST" and form.is_valid():
         try:
             assignment = services.assignment_create(
@@ -576,6 +582,9 @@ def _render_assignment(request, assignment: Assignment, *, extension_form=None, 
             deadline=deadline_for(assignment=assignment, extension=None, now=now),
             progress=progress,
             has_work=selectors.assignment_has_student_work(assignment=assignment),
+            attempt_grant_form=AttemptGrantForm(students=_students_queryset(assignment))
+            if assignment.kind == AssignmentKind.QUIZ
+            else None,
             extension_form=extension_form
             or ExtensionForm(
                 students=_students_queryset(assignment),
@@ -688,6 +697,29 @@ def extension_revoke(request, pk: int, extension_pk: int):
 
 
 # --- Quizzes ------------------------------------------------------------------------------------
+
+
+@login_required
+@require_POST
+def quiz_attempt_grant(request, pk: int):
+    """Let one student make one more attempt at a quiz than the assignment allows."""
+    assignment = _managed_assignment(request, pk)
+    form = AttemptGrantForm(request.POST, students=_students_queryset(assignment))
+    if not form.is_valid():
+        messages.error(request, _("Choose a student of the class to grant an attempt to."))
+        return redirect(assignment)
+    student = form.cleaned_data["student"]
+    try:
+        extra = services.quiz_attempt_grant(assignment=assignment, student=student, by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(
+            request,
+            _("%(name)s may make one more attempt (%(count)s more than the class in all).")
+            % {"name": student.name, "count": extra},
+        )
+    return redirect(assignment)
 
 
 @login_required

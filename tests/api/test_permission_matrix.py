@@ -475,6 +475,13 @@ MATRIX = [
         # Only a school admin may set work in the other class; its teacher cannot copy into it.
         _expect(201, 400, 404, 403, 404),
     ),
+    (
+        "assignments-attempt-grants",
+        "post",
+        lambda o: f"/api/v1/assignments/{o.quiz.pk}/attempt-grants/",
+        lambda o: {"student": o.school.student.pk},
+        _expect(201, 201, 404, 403, 404),
+    ),
     # --- setting an essay in one call, and draft assignments (courseware.api.setting)
     (
         "classes-essays",

@@ -312,6 +312,13 @@ MATRIX = [
         MANAGE_ACTION,
     ),
     (
+        "courseware:quiz-attempt-grant",
+        "post",
+        lambda o: {"pk": o.quiz.pk},
+        lambda o: {"student": o.school.student.pk},
+        MANAGE_ACTION,
+    ),
+    (
         "courseware:quiz-start",
         "post",
         lambda o: {"pk": o.quiz.pk},
