@@ -264,6 +264,11 @@ class CriterionForm(forms.Form):
             total = max(given, default=0) or NEW_CRITERION_LEVELS
         return min(max(total, 1), MAX_LEVELS)
 
+    def has_changed(self) -> bool:
+        # The level count is always posted (the page keeps it), so it alone does not make an
+        # empty extra criterion one to check and save.
+        return any(name != "level_count" for name in self.changed_data)
+
     def level_rows(self):
         """The level fields in rows of (name, marks, descriptor), for the template."""
         return [

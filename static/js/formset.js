@@ -99,8 +99,10 @@
     if (!sibling) return;
     if (up) sibling.before(row); else sibling.after(row);
     renumber(fieldset);
+    // Keep the focus on the same button; at the top (or bottom) it is disabled, so the other.
     var same = row.querySelector('[data-level-move="' + (up ? "up" : "down") + '"]');
-    (same && !same.disabled ? same : button).focus();
+    var other = row.querySelector('[data-level-move="' + (up ? "down" : "up") + '"]');
+    (same && !same.disabled ? same : other).focus();
   });
   document.querySelectorAll("[data-formset-form]").forEach(function (fieldset) {
     if (fieldset.querySelector("[data-level-row]")) {

@@ -184,3 +184,14 @@ def test_a_new_criterion_offers_empty_level_rows_with_in_place_tools(client, sch
     assert 'name="criteria-0-level_4_title"' in page
     assert 'name="criteria-0-level_5_title"' not in page
     assert "data-level-add" in page and 'name="add_level" value="criteria-0"' in page
+
+
+def test_an_empty_extra_criterion_with_its_level_count_is_left_out(client, school):
+    client.force_login(school.teacher)
+    data = rubric_data(("Thesis", BANDS), ("", [])) | {
+        "criteria-0-level_count": "2",
+        "criteria-1-level_count": "4",
+    }
+    response = client.post(reverse("courseware:rubric-create"), data)
+    assert response.status_code == 302
+    assert Rubric.objects.get().criteria.count() == 1
