@@ -780,6 +780,8 @@ def quiz_attempt(request, pk: int):
                 "questions": questions,
                 "quiz": quiz,
                 "ends_at": _attempt_ends_at(attempt, quiz),
+                "attempts_allowed": assignment.max_attempts
+                + services.quiz_extra_attempts(assignment=assignment, student=attempt.student),
             },
             status=400 if form.is_bound else 200,
         )

@@ -107,3 +107,12 @@ def test_setting_a_quiz_takes_its_authored_attempts_unless_told_otherwise(client
     url = reverse("courseware:assignment-create", args=[school.classroom.pk, "quiz"])
     form = client.get(url, {"target": quiz.pk}).context["form"]
     assert form["max_attempts"].value() == 3 and form["target"].value() == quiz.pk
+
+
+def test_the_granted_attempt_counts_in_the_attempt_heading(client, school):
+    quiz = _used_up(school)
+    quiz_attempt_grant(assignment=quiz, student=school.student, by=school.teacher)
+    attempt = quiz_attempt_start(assignment=quiz, student=school.student, now=timezone.now())
+    client.force_login(school.student)
+    page = client.get(reverse("courseware:quiz-attempt", args=[attempt.pk])).content.decode()
+    assert "Attempt 2 of 2" in page
