@@ -6,6 +6,7 @@ services, which do the writing.
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 
 from django import forms
@@ -25,7 +26,9 @@ from courseware.services.content import (
     reading_text_decode,
 )
 
-MAX_LEVELS = 6
+MAX_LEVELS = 10
+# Rows a new criterion starts with; more are added in place (or by "Add a level").
+NEW_CRITERION_LEVELS = 4
 
 
 def _slug_field(help_text: str) -> forms.SlugField:
@@ -202,7 +205,13 @@ class RubricForm(forms.Form):
 
 
 class CriterionForm(forms.Form):
-    """A criterion and up to ``MAX_LEVELS`` levels; empty level rows are ignored."""
+    """A criterion and its levels (up to ``MAX_LEVELS``); empty level rows are ignored.
+
+    How many level rows the form has is ``level_count`` as posted (the page's script keeps it
+    as rows are added or removed; "Add a level" without the script posts one more), or the
+    highest level row posted, whichever is more; unbound, the levels given, or
+    ``NEW_CRITERION_LEVELS`` empty rows.
+    """
 
     title = forms.CharField(label=_("Criterion"), max_length=200)
     description = forms.CharField(
@@ -215,10 +224,12 @@ class CriterionForm(forms.Form):
         required=False,
         help_text=_("Each level's marks are multiplied by this (empty: 1)."),
     )
+    level_count = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        for n in range(1, MAX_LEVELS + 1):
+        self.level_total = self._level_total()
+        for n in range(1, self.level_total + 1):
             self.fields[f"level_{n}_title"] = forms.CharField(
                 label=_("Level %(n)s name") % {"n": n}, max_length=100, required=False
             )
@@ -235,17 +246,44 @@ class CriterionForm(forms.Form):
                 required=False,
             )
 
+    def _level_total(self) -> int:
+        if self.is_bound:
+            prefix = self.add_prefix("level_")
+            pattern = re.compile(rf"{re.escape(prefix)}(\d+)_(?:title|marks|descriptor)$")
+            posted = [int(m.group(1)) for key in self.data if (m := pattern.match(key))]
+            try:
+                count = int(self.data.get(self.add_prefix("level_count")) or 0)
+            except (TypeError, ValueError):
+                count = 0
+            total = max([count, *posted])
+        else:
+            initial = {**self.initial}
+            given = [
+                int(m.group(1)) for key in initial if (m := re.fullmatch(r"level_(\d+)_title", key))
+            ]
+            total = max(given, default=0) or NEW_CRITERION_LEVELS
+        return min(max(total, 1), MAX_LEVELS)
+
+    def has_changed(self) -> bool:
+        # The level count is always posted (the page keeps it), so it alone does not make an
+        # empty extra criterion one to check and save.
+        return any(name != "level_count" for name in self.changed_data)
+
     def level_rows(self):
         """The level fields in rows of (name, marks, descriptor), for the template."""
         return [
             (self[f"level_{n}_title"], self[f"level_{n}_marks"], self[f"level_{n}_descriptor"])
-            for n in range(1, MAX_LEVELS + 1)
+            for n in range(1, self.level_total + 1)
         ]
+
+    @property
+    def can_add_level(self) -> bool:
+        return self.level_total < MAX_LEVELS
 
     def clean(self):
         cleaned = super().clean()
         levels = []
-        for n in range(1, MAX_LEVELS + 1):
+        for n in range(1, self.level_total + 1):
             title = cleaned.get(f"level_{n}_title", "")
             marks = cleaned.get(f"level_{n}_marks")
             descriptor = cleaned.get(f"level_{n}_descriptor", "")
@@ -356,6 +394,34 @@ def add_criterion_data(data) -> dict:
     """The posted data with one more empty criterion, for "Add a criterion" without
     JavaScript."""
     return formset_data_with_one_more(data, prefix="criteria", max_num=12)
+
+
+_CRITERION_PREFIX = re.compile(r"criteria-\d{1,2}")
+
+
+def add_level_data(data) -> dict:
+    """The posted data with one more level row on the criterion named by ``add_level`` (its
+    form prefix, ``criteria-<n>``), for "Add a level" without JavaScript. Anything else
+    posted as ``add_level`` changes nothing."""
+    prefix = data.get("add_level") or ""
+    if not _CRITERION_PREFIX.fullmatch(prefix):
+        return data
+    pattern = re.compile(rf"{re.escape(prefix)}-level_(\d+)_(?:title|marks|descriptor)$")
+    posted = [int(m.group(1)) for key in data if (m := pattern.match(key))]
+    try:
+        count = int(data.get(f"{prefix}-level_count") or 0)
+    except (TypeError, ValueError):
+        count = 0
+    data = data.copy()
+    data[f"{prefix}-level_count"] = str(min(max([count, *posted]) + 1, MAX_LEVELS))
+    return data
+
+
+def builder_data_with_more(data) -> dict:
+    """The rubric builder's posted data with the criterion or level row asked for added."""
+    if "add_level" in data:
+        return add_level_data(data)
+    return add_criterion_data(data)
 
 
 # --- Readings -----------------------------------------------------------------------------

@@ -46,8 +46,10 @@ class EssayTaskForm(forms.Form):
         label=_("…or start a rubric from a template"), required=False
     )
 
-    def __init__(self, *args, course: Course, **kwargs):
+    def __init__(self, *args, course: Course, building_rubric: bool = False, **kwargs):
+        """``building_rubric``: a rubric is being built on the page, so none need be picked."""
         super().__init__(*args, **kwargs)
+        self.building_rubric = building_rubric
         self.fields["prompt"].queryset = assignable_prompts(course=course).select_related("rubric")
         self.fields["readings"].queryset = assignable_readings(course=course)
         self.fields["rubric"].queryset = latest_rubrics()
@@ -67,12 +69,34 @@ class EssayTaskForm(forms.Form):
         for name, message in missing.items():
             if not cleaned.get(name) and name not in self.errors:
                 self.add_error(name, message)
-        if not cleaned.get("rubric") and not cleaned.get("rubric_template"):
-            self.add_error("rubric", _("Pick a rubric or start one from a template."))
+        picked = [bool(cleaned.get("rubric")), bool(cleaned.get("rubric_template"))]
+        if not any(picked) and not self.building_rubric:
+            self.add_error(
+                "rubric", _("Pick a rubric, start one from a template or build one below.")
+            )
+        elif sum(picked) + self.building_rubric > 1:
+            self.add_error(
+                "rubric", _("Pick a rubric, start one from a template or build one: only one.")
+            )
         minimum, maximum = cleaned.get("min_words") or 0, cleaned.get("max_words")
         if maximum and minimum > maximum:
             self.add_error("min_words", _("The minimum cannot be more than the maximum."))
         return cleaned
+
+    @staticmethod
+    def initial_for(draft) -> dict:
+        """A draft's question as the form's initial data."""
+        if draft.prompt_id is not None:
+            return {"prompt": draft.prompt_id}
+        return {
+            "title": draft.prompt_title,
+            "question": draft.question,
+            "guidance": draft.guidance,
+            "min_words": draft.min_words,
+            "max_words": draft.max_words,
+            "readings": [reading.pk for reading in draft.readings.all()],
+            "rubric": draft.rubric_id,
+        }
 
     def new_prompt(self) -> NewPrompt | None:
         data = self.cleaned_data

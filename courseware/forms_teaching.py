@@ -228,7 +228,14 @@ class AssignmentForm(forms.Form):
         label=_("Anonymous marking (names hidden while marking)"), required=False
     )
     max_attempts = forms.IntegerField(
-        label=_("Attempts allowed"), min_value=1, max_value=20, initial=1
+        label=_("Attempts allowed"),
+        min_value=1,
+        max_value=20,
+        required=False,
+        help_text=_(
+            "Each student may start this many attempts (you can grant one more to a student "
+            "later). Leave empty for the number the quiz was written with."
+        ),
     )
 
     def __init__(self, *args, kind: str, course: Course, **kwargs):
@@ -253,8 +260,12 @@ class AssignmentForm(forms.Form):
         return self.cleaned_data["late_grace_minutes"] or 0
 
     def service_kwargs(self) -> dict:
-        """The cleaned data as the assignment services take it."""
-        return dict(self.cleaned_data)
+        """The cleaned data as the assignment services take it (attempts left empty: the
+        service's default on a new quiz, unchanged on an edit)."""
+        data = dict(self.cleaned_data)
+        if data.get("max_attempts", 0) is None:
+            del data["max_attempts"]
+        return data
 
 
 class ExtensionForm(forms.Form):
@@ -278,6 +289,15 @@ class ExtensionForm(forms.Form):
 
 
 # --- Quizzes -------------------------------------------------------------------------------------
+
+
+class AttemptGrantForm(forms.Form):
+    student = UserChoiceField(label=_("Student"), queryset=User.objects.none())
+
+    def __init__(self, *args, students, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["student"].queryset = students
+        self.fields["student"].empty_label = _("Choose a student…")
 
 
 class QuizAttemptForm(forms.Form):

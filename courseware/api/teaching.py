@@ -102,6 +102,18 @@ def _body(serializer_class, request, **context):
 # --- Classes -------------------------------------------------------------------------------------
 
 
+class AttemptGrantSerializer(StrictSerializer):
+    student = StrictIntegerField(
+        min_value=1, max_value=2**63 - 1, help_text=_("A student of the class, by id.")
+    )
+
+
+class AttemptGrantResultSerializer(serializers.Serializer):
+    student = serializers.IntegerField()
+    extra_attempts = serializers.IntegerField(help_text=_("Granted beyond the class's, in all."))
+    attempts_allowed = serializers.IntegerField(help_text=_("What the student may now make."))
+
+
 class WorkCopySerializer(StrictSerializer):
     target = StrictIntegerField(min_value=1, max_value=2**63 - 1, help_text="The class's id.")
     offset_days = StrictIntegerField(min_value=-3650, max_value=3650)
@@ -466,6 +478,7 @@ class AssignmentViewSet(mixins.ListModelMixin, TeachingViewSet):
         "extensions": [api_permissions.CanSetWork],
         "extension_revoke": [api_permissions.CanSetWork],
         "quiz_attempts": [api_permissions.CanTakeQuiz],
+        "attempt_grants": [api_permissions.CanSetWork],
     }
 
     def get_queryset(self):
@@ -629,6 +642,41 @@ class AssignmentViewSet(mixins.ListModelMixin, TeachingViewSet):
         extension = get_object_or_404(assignment.extensions, pk=extension_pk)
         services.extension_revoke(extension=extension)
         return Response(status=status.HTTP_204_NO_CONTENT)
+
+    @extend_schema(
+        request=AttemptGrantSerializer,
+        responses={201: AttemptGrantResultSerializer, **errors(400, 401, 403, 404, 409)},
+    )
+    @action(detail=True, methods=["post"], url_path="attempt-grants")
+    def attempt_grants(self, request, *args, **kwargs):
+        """Let one student of the class make one more attempt at this quiz than it allows;
+        answers how many extra attempts they now have in all."""
+        assignment = self.get_object()
+        data = _body(AttemptGrantSerializer, request)
+        student = User.objects.filter(
+            pk=data["student"],
+            memberships__classroom=assignment.classroom_id,
+            memberships__role=MembershipRole.STUDENT,
+        ).first()
+        if student is None:
+            return Response(
+                {"student": [_("No student of this class has this id.")]},
+                status=status.HTTP_400_BAD_REQUEST,
+            )
+        try:
+            extra = services.quiz_attempt_grant(
+                assignment=assignment, student=student, by=request.user
+            )
+        except ValidationError as error:
+            return _quiz_refusal(error)
+        return Response(
+            {
+                "student": student.pk,
+                "extra_attempts": extra,
+                "attempts_allowed": assignment.max_attempts + extra,
+            },
+            status=status.HTTP_201_CREATED,
+        )
 
     @extend_schema(
         request=None,

@@ -54,6 +54,7 @@ from courseware.models.originality import (
     PeerIndexEntry,
     ReportStatus,
 )
+from courseware.models.setting import AssignmentDraft, QuizAttemptGrant
 from courseware.models.submissions import Submission, SubmissionStatus, SubmissionVersion
 from courseware.models.teaching import (
     Assignment,
@@ -79,6 +80,7 @@ __all__ = [
     "NotificationKind",
     "NotificationPreference",
     "Assignment",
+    "AssignmentDraft",
     "AssignmentKind",
     "LatePenaltyUnit",
     "Choice",
@@ -114,6 +116,7 @@ __all__ = [
     "Quiz",
     "QuizAnswer",
     "QuizAttempt",
+    "QuizAttemptGrant",
     "Reading",
     "ReadingKind",
     "ReadingProgress",

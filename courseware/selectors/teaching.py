@@ -38,6 +38,7 @@ from courseware.models import (
     Quiz,
     QuizAnswer,
     QuizAttempt,
+    QuizAttemptGrant,
     Reading,
     ReadingProgress,
     Submission,
@@ -362,6 +363,7 @@ class StudentWork:
     read_at: datetime | None = None
     attempts: list[QuizAttempt] = field(default_factory=list)
     submission: Submission | None = None
+    extra_attempts: int = 0
 
     @property
     def submitted_attempts(self) -> list[QuizAttempt]:
@@ -376,8 +378,13 @@ class StudentWork:
         return max(self.submitted_attempts, key=lambda a: (a.score, -a.number), default=None)
 
     @property
+    def attempts_allowed(self) -> int:
+        """The assignment's attempts and any more granted to this student."""
+        return self.assignment.max_attempts + self.extra_attempts
+
+    @property
     def attempts_left(self) -> int:
-        return max(0, self.assignment.max_attempts - len(self.submitted_attempts))
+        return max(0, self.attempts_allowed - len(self.submitted_attempts))
 
     @property
     def can_attempt(self) -> bool:
@@ -423,8 +430,11 @@ def _student_work(
 ) -> list[StudentWork]:
     """Each assignment with the student's extension, attempts, essay and reading status, in five
     queries whatever the number of assignments."""
+    granted = QuizAttemptGrant.objects.filter(assignment=OuterRef("pk"), student=student)
     assignments = list(
-        assignments.select_related(*_TARGETS).prefetch_related(
+        assignments.annotate(student_extra_attempts=Subquery(granted.values("extra_attempts")[:1]))
+        .select_related(*_TARGETS)
+        .prefetch_related(
             Prefetch(
                 "extensions",
                 queryset=Extension.objects.filter(student=student),
@@ -464,6 +474,7 @@ def _student_work(
                 read_at=read_at.get(assignment.reading_id),
                 attempts=assignment.student_attempts,
                 submission=next(iter(assignment.student_submissions), None),
+                extra_attempts=assignment.student_extra_attempts or 0,
             )
         )
     work.sort(key=lambda w: (w.deadline.due_at, w.assignment.pk))

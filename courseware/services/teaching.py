@@ -37,6 +37,7 @@ from courseware.models import (
     NotificationKind,
     QuizAnswer,
     QuizAttempt,
+    QuizAttemptGrant,
     Reading,
 )
 from courseware.models import Quiz as QuizModel
@@ -396,14 +397,17 @@ def assignment_create(
     late_grace_minutes: int = 0,
     allow_resubmission: bool = False,
     anonymous_marking: bool = False,
-    max_attempts: int = 1,
+    max_attempts: int | None = None,
 ) -> Assignment:
     """Set a reading, an essay prompt or a quiz of the class's course as work for the class.
 
-    Dates must run opens ≤ due ≤ cut-off. The title defaults to the target's.
+    Dates must run opens ≤ due ≤ cut-off. The title defaults to the target's; a quiz's
+    attempts allowed default to the number its author gave it.
     """
     _ensure_active(classroom)
     targets = _check_target(classroom=classroom, kind=kind, target=target)
+    if max_attempts is None:
+        max_attempts = target.max_attempts if kind == AssignmentKind.QUIZ else 1
     assignment = Assignment(
         classroom=classroom,
         kind=kind,
@@ -615,10 +619,14 @@ def quiz_attempt_start(*, assignment: Assignment, student: User, now: datetime) 
     in_progress = next((a for a in attempts if a.submitted_at is None), None)
     if in_progress is not None:
         return in_progress
-    if len(attempts) >= assignment.max_attempts:
+    allowed = assignment.max_attempts + quiz_extra_attempts(assignment=assignment, student=student)
+    if len(attempts) >= allowed:
         raise ValidationError(
-            _("You have used all %(count)s of your attempts at this quiz.")
-            % {"count": assignment.max_attempts},
+            _(
+                "You have used all %(count)s of your attempts at this quiz. Your teacher can "
+                "grant you another."
+            )
+            % {"count": allowed},
             code="no_attempts_left",
         )
     attempt = QuizAttempt(
@@ -632,6 +640,42 @@ def quiz_attempt_start(*, assignment: Assignment, student: User, now: datetime) 
     attempt.full_clean()
     attempt.save()
     return attempt
+
+
+def quiz_extra_attempts(*, assignment: Assignment, student: User) -> int:
+    """The attempts granted to the student beyond what the assignment allows."""
+    grant = QuizAttemptGrant.objects.filter(assignment=assignment, student=student).first()
+    return grant.extra_attempts if grant is not None else 0
+
+
+@transaction.atomic
+def quiz_attempt_grant(*, assignment: Assignment, student: User, by: User | None) -> int:
+    """Let one student of the class make one more attempt at a quiz than they may now; answer
+    how many extra attempts they have been granted in all (at most 20)."""
+    if assignment.kind != AssignmentKind.QUIZ or assignment.withdrawn_at is not None:
+        raise ValidationError(
+            _("This assignment is not a quiz students can take."), code="not_quiz"
+        )
+    if not Membership.objects.filter(
+        classroom=assignment.classroom_id, user=student, role=MembershipRole.STUDENT
+    ).exists():
+        raise ValidationError({"student": _("Choose a student of the class.")})
+    grant = (
+        QuizAttemptGrant.objects.select_for_update()
+        .filter(assignment=assignment, student=student)
+        .first()
+    )
+    if grant is None:
+        grant = QuizAttemptGrant(assignment=assignment, student=student, extra_attempts=0)
+    if grant.extra_attempts >= 20:
+        raise ValidationError(
+            {"student": _("This student has been granted 20 extra attempts already.")}
+        )
+    grant.extra_attempts += 1
+    grant.granted_by = by
+    grant.full_clean(validate_unique=False)
+    grant.save()
+    return grant.extra_attempts
 
 
 class AttemptAlreadySubmitted(ValidationError):

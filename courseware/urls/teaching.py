@@ -41,6 +41,11 @@ urlpatterns = [
         name="assignment-create",
     ),
     path("classes/<int:pk>/essays/set/", setting_views.essay_set, name="essay-set"),
+    path(
+        "classes/<int:pk>/essays/drafts/<int:draft_pk>/",
+        setting_views.essay_draft,
+        name="essay-draft",
+    ),
     path("classes/<int:pk>/copy-work/", setting_views.work_copy, name="work-copy"),
     path("assignments/<int:pk>/", views.assignment_detail, name="assignment-detail"),
     path("assignments/<int:pk>/edit/", views.assignment_edit, name="assignment-edit"),
@@ -53,5 +58,10 @@ urlpatterns = [
         name="extension-revoke",
     ),
     path("assignments/<int:pk>/quiz/start/", views.quiz_start, name="quiz-start"),
+    path(
+        "assignments/<int:pk>/quiz/grant-attempt/",
+        views.quiz_attempt_grant,
+        name="quiz-attempt-grant",
+    ),
     path("quiz-attempts/<int:pk>/", views.quiz_attempt, name="quiz-attempt"),
 ]

@@ -26,7 +26,7 @@ from courseware.forms_content import (
     ReadingEditForm,
     RubricForm,
     UnitForm,
-    add_criterion_data,
+    builder_data_with_more,
 )
 from courseware.importers import ReadingParseError
 from courseware.rubric_templates import rubric_templates
@@ -445,9 +445,9 @@ def rubric_edit(request, pk: int):
 
 def _rubric_form(request, *, rubric):
     data = request.POST or None
-    adding = data is not None and "add_criterion" in data
+    adding = data is not None and ("add_criterion" in data or "add_level" in data)
     if adding:
-        data = add_criterion_data(data)
+        data = builder_data_with_more(data)
     template = None
     if rubric is None:
         template = rubric_templates().get(request.GET.get("template", ""))

@@ -25,6 +25,7 @@ from courseware import permissions
 from courseware.enrolment import plan_enrolment
 from courseware.forms_teaching import (
     AssignmentForm,
+    AttemptGrantForm,
     ClassroomCreateForm,
     EnrolmentConfirmForm,
     EnrolmentUploadForm,
@@ -36,6 +37,7 @@ from courseware.forms_teaching import (
 from courseware.models import Assignment, AssignmentKind, Membership, MembershipRole
 from courseware.selectors import dashboards
 from courseware.selectors import notifications as notification_selectors
+from courseware.selectors import setting as setting_selectors
 from courseware.selectors import teaching as selectors
 from courseware.selectors.naming import student_naming
 from courseware.selectors.teaching import Bucket
@@ -234,6 +236,7 @@ def _render_classroom(request, classroom, *, teacher_form=None, status=200):
         context.update(
             students=students,
             assignments=_assignment_rows(classroom, now=now),
+            drafts=setting_selectors.drafts_for_classroom(classroom=classroom),
             kinds=AssignmentKind.choices,
             can_edit=not classroom.is_archived,
             can_assign_teachers=can_assign_teachers and not classroom.is_archived,
@@ -470,12 +473,17 @@ def assignment_create(request, pk: int, kind: str):
     if kind not in AssignmentKind.values:
         raise Http404
     now = _local_minute(timezone.now())
-    form = AssignmentForm(
-        request.POST or None,
-        kind=kind,
-        course=classroom.course,
-        initial={"opens_at": now, "due_at": now + timedelta(days=7)},
-    )
+    initial = {"opens_at": now, "due_at": now + timedelta(days=7)}
+    form = AssignmentForm(request.POST or None, kind=kind, course=classroom.course, initial=initial)
+    chosen = request.GET.get("target", "")
+    if chosen.isdigit():
+        # "Set this quiz" and the like: what is set is picked, and a quiz's attempts are the
+        # number its author gave it.
+        target = form.fields["target"].queryset.filter(pk=chosen).first()
+        if target is not None:
+            initial["target"] = target.pk
+            if kind == AssignmentKind.QUIZ:
+                initial["max_attempts"] = target.max_attempts
     if request.method == "POST" and form.is_valid():
         try:
             assignment = services.assignment_create(
@@ -574,6 +582,9 @@ def _render_assignment(request, assignment: Assignment, *, extension_form=None, 
             deadline=deadline_for(assignment=assignment, extension=None, now=now),
             progress=progress,
             has_work=selectors.assignment_has_student_work(assignment=assignment),
+            attempt_grant_form=AttemptGrantForm(students=_students_queryset(assignment))
+            if assignment.kind == AssignmentKind.QUIZ
+            else None,
             extension_form=extension_form
             or ExtensionForm(
                 students=_students_queryset(assignment),
@@ -690,6 +701,29 @@ def extension_revoke(request, pk: int, extension_pk: int):
 
 @login_required
 @require_POST
+def quiz_attempt_grant(request, pk: int):
+    """Let one student make one more attempt at a quiz than the assignment allows."""
+    assignment = _managed_assignment(request, pk)
+    form = AttemptGrantForm(request.POST, students=_students_queryset(assignment))
+    if not form.is_valid():
+        messages.error(request, _("Choose a student of the class to grant an attempt to."))
+        return redirect(assignment)
+    student = form.cleaned_data["student"]
+    try:
+        extra = services.quiz_attempt_grant(assignment=assignment, student=student, by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(
+            request,
+            _("%(name)s may make one more attempt (%(count)s more than the class in all).")
+            % {"name": student.name, "count": extra},
+        )
+    return redirect(assignment)
+
+
+@login_required
+@require_POST
 def quiz_start(request, pk: int):
     """Start (or resume) an attempt at a quiz assignment."""
     assignment = selectors.assignment_get_for(user=request.user, pk=pk, now=timezone.now())
@@ -746,6 +780,8 @@ def quiz_attempt(request, pk: int):
                 "questions": questions,
                 "quiz": quiz,
                 "ends_at": _attempt_ends_at(attempt, quiz),
+                "attempts_allowed": assignment.max_attempts
+                + services.quiz_extra_attempts(assignment=assignment, student=attempt.student),
             },
             status=400 if form.is_bound else 200,
         )

@@ -96,6 +96,23 @@ def _reading(o) -> dict:
     return {"title": "Since Lenin Died", "kind": "primary", "text": "Trotsky wrote at length."}
 
 
+def _essay(o) -> dict:
+    return {"prompt": o.prompt.pk, "opens_at": _when(0), "due_at": _when(7)}
+
+
+def _draft(o) -> int:
+    """A draft assignment of ``classroom``, made for the row that addresses it."""
+    from courseware.services.setting import essay_task_set
+
+    return essay_task_set(
+        classroom=o.school.classroom,
+        by=o.school.teacher,
+        prompt=o.prompt,
+        set_it=False,
+        assignment_fields={"opens_at": timezone.now(), "due_at": timezone.now()},
+    ).draft.pk
+
+
 # Creating content: every author (school-wide), never a student.
 AUTHORS_CREATE = _expect(201, 201, 201, 403, 403)
 
@@ -457,6 +474,57 @@ MATRIX = [
         lambda o: {"target": o.school.other_classroom.pk, "offset_days": 7},
         # Only a school admin may set work in the other class; its teacher cannot copy into it.
         _expect(201, 400, 404, 403, 404),
+    ),
+    (
+        "assignments-attempt-grants",
+        "post",
+        lambda o: f"/api/v1/assignments/{o.quiz.pk}/attempt-grants/",
+        lambda o: {"student": o.school.student.pk},
+        _expect(201, 201, 404, 403, 404),
+    ),
+    # --- setting an essay in one call, and draft assignments (courseware.api.setting)
+    (
+        "classes-essays",
+        "post",
+        lambda o: f"/api/v1/classes/{o.school.classroom.pk}/essays/",
+        lambda o: _essay(o),
+        _expect(201, 201, 404, 403, 404),
+    ),
+    # A draft does not exist for anyone who may not set the class's work.
+    (
+        "classes-drafts-list",
+        "get",
+        lambda o: f"/api/v1/classes/{o.school.classroom.pk}/drafts/",
+        None,
+        _expect(200, 200, 404, 404, 404),
+    ),
+    (
+        "classes-drafts-retrieve",
+        "get",
+        lambda o: f"/api/v1/classes/{o.school.classroom.pk}/drafts/{_draft(o)}/",
+        None,
+        _expect(200, 200, 404, 404, 404),
+    ),
+    (
+        "classes-drafts-update",
+        "put",
+        lambda o: f"/api/v1/classes/{o.school.classroom.pk}/drafts/{_draft(o)}/",
+        lambda o: _essay(o),
+        _expect(200, 200, 404, 404, 404),
+    ),
+    (
+        "classes-drafts-delete",
+        "delete",
+        lambda o: f"/api/v1/classes/{o.school.classroom.pk}/drafts/{_draft(o)}/",
+        None,
+        _expect(204, 204, 404, 404, 404),
+    ),
+    (
+        "classes-drafts-set",
+        "post",
+        lambda o: f"/api/v1/classes/{o.school.classroom.pk}/drafts/{_draft(o)}/set/",
+        None,
+        _expect(201, 201, 404, 404, 404),
     ),
     # --- quizzes (courseware.api.quizzes): authors only, since the answers are in them
     ("quizzes-list", "get", lambda o: "/api/v1/quizzes/", None, AUTHORS),

@@ -11,6 +11,8 @@ faults) and the Django admin (Django's own pages).
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from django.urls import reverse
 from django.utils import timezone
@@ -23,6 +25,7 @@ from courseware.models import (
     MembershipRole,
     Rubric,
 )
+from courseware.services.setting import essay_task_set
 from courseware.services.submissions import (
     submission_draft_save,
     submission_start,
@@ -81,6 +84,15 @@ def _crawl(demo_school) -> dict[str, tuple[str | None, list[tuple[str, int]]]]:
     prompt = essay.prompt
     rubric = Rubric.objects.order_by("pk").first()
 
+    now = timezone.now()
+    draft = essay_task_set(
+        classroom=classroom,
+        by=teacher,
+        prompt=prompt,
+        set_it=False,
+        assignment_fields={"opens_at": now, "due_at": now + timedelta(days=7)},
+    ).draft
+
     def url(name, *args, query=""):
         return reverse(name, args=args) + query
 
@@ -128,6 +140,8 @@ def _crawl(demo_school) -> dict[str, tuple[str | None, list[tuple[str, int]]]]:
         url("courseware:assignment-detail", essay.pk),
         url("courseware:assignment-detail", quiz.pk),
         url("courseware:assignment-edit", essay.pk),
+        url("courseware:essay-set", classroom.pk),
+        url("courseware:essay-draft", classroom.pk, draft.pk),
         url("courseware:submission-detail", submission.pk),
         url("courseware:submission-version", submission.pk, 1),
         url("courseware:reading-create"),

@@ -8,7 +8,7 @@ import re
 from django.urls import reverse
 from playwright.sync_api import expect
 
-from courseware.models import AssignmentKind, Classroom, Quiz, Rubric
+from courseware.models import AssignmentDraft, AssignmentKind, Classroom, Event, Quiz, Rubric
 from tests.e2e.test_keyboard_journeys import CLASS_A, _log_in, _tab_to, _type_date
 
 QUESTIONS = [
@@ -68,7 +68,21 @@ def test_teacher_builds_a_quiz_and_a_rubric_and_sets_both_by_keyboard(
     page.keyboard.type("Keyboard DBQ rubric")
     _tab_to(page, re.compile("^Out of"), tag="input")
     page.keyboard.press("Control+a")
-    page.keyboard.type("10")
+    page.keyboard.type("11")
+    # A third level for the thesis, added in place and moved to the top: 2 + 1 + 6 + 2 = 11.
+    _tab_to(page, "Add a level", tag="button")
+    page.keyboard.press("Enter")
+    expect(page.locator("#id_criteria-0-level_3_title")).to_be_focused()
+    page.keyboard.type("2 points")
+    page.keyboard.press("Tab")
+    page.keyboard.type("2")
+    page.keyboard.press("Tab")
+    page.keyboard.type("A thesis that frames the whole argument.")
+    _tab_to(page, "Up (level 3)", tag="button")
+    page.keyboard.press("Enter")
+    page.keyboard.press("Enter")  # the focus stays on the row's Up button
+    expect(page.locator("#id_criteria-0-level_1_title")).to_have_value("2 points")
+    expect(page.locator("#id_criteria-0-level_count")).to_have_value("3")
     # Criterion 3 (evidence, 3 marks) counts double: 1 + 1 + 6 + 2 = 10.
     page.locator("#id_criteria-2-title").focus()
     _tab_to(page, re.compile("^Weight"), tag="input")
@@ -80,6 +94,8 @@ def test_teacher_builds_a_quiz_and_a_rubric_and_sets_both_by_keyboard(
     rubric = Rubric.objects.get(title="Keyboard DBQ rubric")
     assert rubric.criteria.count() == 4
     assert rubric.criteria.get(order=3).weight == 2
+    thesis = rubric.criteria.get(order=1).levels.order_by("order")
+    assert [level.title for level in thesis] == ["2 points", "1 point", "0 points"]
 
     # --- set the quiz for the class
     page.goto(
@@ -117,8 +133,20 @@ def test_teacher_builds_a_quiz_and_a_rubric_and_sets_both_by_keyboard(
     expect(preview.get_by_text(due)).to_be_visible()
     expect(preview.get_by_text("A. Thesis / claim")).to_be_visible()
     screenshot(page, "essay-preview")
+    # Kept as a draft first: nothing is set, nobody is told, the class page lists it.
+    _tab_to(page, "Save as draft assignment", tag="button")
+    page.keyboard.press("Enter")
+    expect(page.get_by_text("is saved as a draft assignment")).to_be_visible()
+    expect(page.get_by_role("heading", name=re.compile("^Draft: Keyboard DBQ"))).to_be_visible()
+    assert not classroom.assignments.filter(title__startswith="Keyboard DBQ").exists()
+    assert not Event.objects.filter(assignment__title__startswith="Keyboard DBQ").exists()
+    page.goto(f"{live_server.url}{classroom.get_absolute_url()}")
+    _tab_to(page, "Keyboard DBQ: why did Stalin win?", tag="a")
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", name=re.compile("^Draft: Keyboard DBQ"))).to_be_visible()
     _tab_to(page, "Set it", tag="button")
     page.keyboard.press("Enter")
     expect(page.get_by_text(f"is set for {classroom.name}")).to_be_visible()
+    assert not AssignmentDraft.objects.filter(classroom=classroom).exists()
     essay = classroom.assignments.get(kind=AssignmentKind.ESSAY, title__startswith="Keyboard DBQ")
     assert essay.prompt.rubric == rubric and essay.prompt.max_words == 1200

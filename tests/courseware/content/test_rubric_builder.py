@@ -6,6 +6,7 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
+from courseware.forms_content import MAX_LEVELS
 from courseware.models import Rubric
 from courseware.rubric_templates import rubric_templates
 from courseware.services.content import rubric_criteria_of, rubric_duplicate
@@ -139,3 +140,58 @@ def test_duplicating_a_rubric_copies_criteria_weights_and_levels(client, school)
     assert rubric_criteria_of(rubric=copy) == rubric_criteria_of(rubric=rubric)
     again = rubric_duplicate(rubric=copy, by=None)
     assert again.version == 1 and again.previous is None
+
+
+def test_add_a_level_without_javascript_adds_a_row_to_that_criterion_only(client, school):
+    client.force_login(school.teacher)
+    data = rubric_data(("Thesis", BANDS), ("Evidence", BANDS))
+    data |= {"criteria-0-level_count": "2", "criteria-1-level_count": "2"}
+    response = client.post(reverse("courseware:rubric-create"), data | {"add_level": "criteria-1"})
+    assert response.status_code == 200
+    first, second = response.context["criteria"].forms
+    assert (first.level_total, second.level_total) == (2, 3)
+    assert second["level_2_title"].value() == "Band 1" and second["level_3_title"].value() is None
+    page = response.content.decode()
+    assert 'name="criteria-1-level_3_title"' in page
+    assert 'name="criteria-0-level_3_title"' not in page
+    assert not Rubric.objects.exists()
+
+
+def test_more_levels_than_a_new_criterion_starts_with_are_saved_in_order(client, school):
+    levels = [(f"Band {n}", str(n), f"Band {n} work.") for n in range(7, 0, -1)]
+    client.force_login(school.teacher)
+    response = client.post(
+        reverse("courseware:rubric-create"),
+        rubric_data(("Thesis", levels)) | {"criteria-0-level_count": "7"},
+    )
+    assert response.status_code == 302
+    criterion = Rubric.objects.get().criteria.get()
+    assert [level.title for level in criterion.levels.order_by("order")] == [
+        name for name, _, _ in levels
+    ]
+
+
+def test_a_level_count_past_the_limit_builds_no_more_rows_than_allowed(client, school):
+    client.force_login(school.teacher)
+    data = rubric_data(("Thesis", BANDS)) | {"criteria-0-level_count": "100000"}
+    response = client.post(reverse("courseware:rubric-create"), data | {"add_level": "criteria-0"})
+    assert response.context["criteria"].forms[0].level_total == MAX_LEVELS
+
+
+def test_a_new_criterion_offers_empty_level_rows_with_in_place_tools(client, school):
+    client.force_login(school.teacher)
+    page = client.get(reverse("courseware:rubric-create")).content.decode()
+    assert 'name="criteria-0-level_4_title"' in page
+    assert 'name="criteria-0-level_5_title"' not in page
+    assert "data-level-add" in page and 'name="add_level" value="criteria-0"' in page
+
+
+def test_an_empty_extra_criterion_with_its_level_count_is_left_out(client, school):
+    client.force_login(school.teacher)
+    data = rubric_data(("Thesis", BANDS), ("", [])) | {
+        "criteria-0-level_count": "2",
+        "criteria-1-level_count": "4",
+    }
+    response = client.post(reverse("courseware:rubric-create"), data)
+    assert response.status_code == 302
+    assert Rubric.objects.get().criteria.count() == 1

@@ -3,19 +3,24 @@
 from datetime import timedelta
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
 from courseware.models import (
     Assignment,
+    AssignmentDraft,
     AssignmentKind,
     EssayPrompt,
+    Event,
     MembershipRole,
+    NotificationKind,
     QuizAttempt,
     Rubric,
     Submission,
 )
-from courseware.services.setting import classroom_work_copy
+from courseware.services.setting import classroom_work_copy, essay_task_set
 from courseware.services.teaching import quiz_attempt_start
 from tests.factories import (
     AssignmentFactory,
@@ -84,15 +89,67 @@ def test_preview_shows_what_students_see_and_saves_nothing(client, school):
     assert not EssayPrompt.objects.exists() and not Rubric.objects.exists()
 
 
-def test_save_as_draft_keeps_the_question_without_setting_it(client, school):
+def test_a_draft_assignment_is_kept_unseen_and_untold_until_it_is_set(client, school):
+    reading = course_reading(school.classroom.course)
     client.force_login(school.teacher)
     url = reverse("courseware:essay-set", args=[school.classroom.pk])
-    response = client.post(url, essay_post("draft", **new_question()))
-    prompt = EssayPrompt.objects.get()
-    assert response["Location"] == f"{url}?prompt={prompt.pk}"
-    assert not Assignment.objects.exists()
-    page = client.get(response["Location"])
-    assert page.context["task"]["prompt"].value() == str(prompt.pk)
+    response = client.post(url, essay_post("draft", **new_question(readings=[reading.pk])))
+    draft = AssignmentDraft.objects.get()
+    assert response["Location"] == draft.get_absolute_url()
+    # Nothing a student could see or be told about exists yet.
+    assert not Assignment.objects.exists() and not EssayPrompt.objects.exists()
+    assert not Event.objects.exists()
+    assert (draft.max_words, list(draft.readings.all())) == (1200, [reading])
+    assert draft.anonymous_marking and draft.late_penalty_percent_per_day == 5
+    teacher_page = client.get(school.classroom.get_absolute_url()).content.decode()
+    assert draft.get_absolute_url() in teacher_page and "Why did Stalin win?" in teacher_page
+
+    client.force_login(school.student)
+    assert client.get(draft.get_absolute_url()).status_code == 404
+    assert "Why did Stalin win?" not in client.get(reverse("courseware:dashboard")).content.decode()
+    assert (
+        "Why did Stalin win?"
+        not in client.get(school.classroom.get_absolute_url()).content.decode()
+    )
+
+
+def test_a_draft_is_reopened_edited_and_set_and_only_then_is_work_set(client, school):
+    client.force_login(school.teacher)
+    url = reverse("courseware:essay-set", args=[school.classroom.pk])
+    client.post(url, essay_post("draft", **new_question()))
+    draft = AssignmentDraft.objects.get()
+    page = client.get(draft.get_absolute_url())
+    assert page.context["task"]["question"].value() == new_question()["question"]
+    assert page.context["dates"]["anonymous_marking"].value() is True
+
+    edited = new_question(question="Why did Trotsky lose?", max_words="900")
+    client.post(draft.get_absolute_url(), essay_post("draft", **edited))
+    draft.refresh_from_db()
+    assert (draft.question, draft.max_words) == ("Why did Trotsky lose?", 900)
+    assert AssignmentDraft.objects.count() == 1 and not Event.objects.exists()
+
+    response = client.post(draft.get_absolute_url(), essay_post("set", **edited))
+    assignment = Assignment.objects.get()
+    assert response["Location"] == assignment.get_absolute_url()
+    assert assignment.prompt.question == "Why did Trotsky lose?"
+    assert not AssignmentDraft.objects.exists()
+    assert Event.objects.filter(kind=NotificationKind.WORK_SET, assignment=assignment).count() == 1
+
+
+def test_a_draft_is_thrown_away_and_another_class_cannot_reach_it(client, school):
+    client.force_login(school.teacher)
+    url = reverse("courseware:essay-set", args=[school.classroom.pk])
+    client.post(
+        url, essay_post("draft", prompt=EssayPromptFactory(course=school.classroom.course).pk)
+    )
+    draft = AssignmentDraft.objects.get()
+    other = ClassroomFactory(course=school.classroom.course, year=school.classroom.year + 1)
+    MembershipFactory(classroom=other, user=school.teacher, role=MembershipRole.TEACHER)
+    wrong = reverse("courseware:essay-draft", args=[other.pk, draft.pk])
+    assert client.get(wrong).status_code == 404
+    response = client.post(draft.get_absolute_url(), {"action": "discard"})
+    assert response["Location"] == school.classroom.get_absolute_url()
+    assert not AssignmentDraft.objects.exists() and not Assignment.objects.exists()
 
 
 @pytest.mark.parametrize(
@@ -172,3 +229,109 @@ def test_work_is_not_copied_to_a_class_of_another_course(client, school):
         {"target": other.pk, "offset_days": "0"},
     )
     assert response.status_code == 400 and "target" in response.context["form"].errors
+
+
+def _drafts(school, count):
+    prompt = EssayPromptFactory(course=school.classroom.course)
+    now = timezone.now()
+    for n in range(count):
+        essay_task_set(
+            classroom=school.classroom,
+            by=school.teacher,
+            prompt=prompt,
+            set_it=False,
+            assignment_fields={
+                "title": f"Draft {n}",
+                "opens_at": now,
+                "due_at": now + timedelta(days=n + 1),
+            },
+        )
+
+
+def test_the_class_page_lists_drafts_in_queries_that_do_not_grow_with_them(client, school):
+    client.force_login(school.teacher)
+    url = school.classroom.get_absolute_url()
+    _drafts(school, 5)
+    with CaptureQueriesContext(connection) as few:
+        response = client.get(url)
+    assert len(response.context["drafts"]) == 5
+    _drafts(school, 7)
+    with CaptureQueriesContext(connection) as many:
+        response = client.get(url)
+    assert len(response.context["drafts"]) == 12
+    assert len(many.captured_queries) == len(few.captured_queries)
+
+
+def _built_rubric(*levels, total="") -> dict:
+    data = {
+        "newrubric-title": "Stalin essay rubric",
+        "newrubric-description": "",
+        "newrubric-total_marks": total,
+        "criteria-TOTAL_FORMS": "2",
+        "criteria-INITIAL_FORMS": "0",
+        "criteria-MIN_NUM_FORMS": "0",
+        "criteria-MAX_NUM_FORMS": "12",
+    }
+    for i, name in enumerate(["Argument", "Evidence"]):
+        data[f"criteria-{i}-title"] = name
+        data[f"criteria-{i}-level_count"] = str(len(levels))
+        for n, (title, marks) in enumerate(levels, start=1):
+            data[f"criteria-{i}-level_{n}_title"] = title
+            data[f"criteria-{i}-level_{n}_marks"] = marks
+            data[f"criteria-{i}-level_{n}_descriptor"] = f"{title} work."
+    return data
+
+
+def test_a_rubric_built_on_the_page_is_saved_with_the_essay(client, school):
+    client.force_login(school.teacher)
+    url = reverse("courseware:essay-set", args=[school.classroom.pk])
+    task = new_question(rubric_template="")
+    rubric = _built_rubric(("Strong", "5"), ("Sound", "3"), ("Weak", "1"), total="10")
+    response = client.post(url, essay_post("set", **task) | rubric)
+    assignment = Assignment.objects.get()
+    assert response["Location"] == assignment.get_absolute_url()
+    built = assignment.prompt.rubric
+    assert built.title == "Stalin essay rubric" and built.owner == school.teacher
+    assert [c.title for c in built.criteria.order_by("order")] == ["Argument", "Evidence"]
+    assert built.criteria.first().levels.count() == 3
+
+
+@pytest.mark.parametrize(
+    ("levels", "total", "message"),
+    [
+        ((("Weak", "1"), ("Strong", "5")), "", "out of order"),
+        ((("Strong", "5"), ("Weak", "1")), "12", "add up to 10"),
+    ],
+    ids=["levels-out-of-order", "marks-do-not-add-up"],
+)
+def test_a_bad_rubric_built_on_the_page_writes_nothing(client, school, levels, total, message):
+    client.force_login(school.teacher)
+    url = reverse("courseware:essay-set", args=[school.classroom.pk])
+    post = essay_post("set", **new_question(rubric_template="")) | _built_rubric(
+        *levels, total=total
+    )
+    response = client.post(url, post)
+    assert response.status_code == 400
+    assert message in response.content.decode()
+    assert not (Rubric.objects.exists() or EssayPrompt.objects.exists())
+    assert not (Assignment.objects.exists() or AssignmentDraft.objects.exists())
+
+
+def test_building_a_rubric_and_picking_one_is_refused(client, school):
+    client.force_login(school.teacher)
+    url = reverse("courseware:essay-set", args=[school.classroom.pk])
+    post = essay_post("set", **new_question()) | _built_rubric(("Strong", "5"), ("Weak", "1"))
+    response = client.post(url, post)
+    assert response.status_code == 400 and "rubric" in response.context["task"].errors
+    assert not Rubric.objects.exists()
+
+
+def test_add_a_level_on_the_essay_page_opens_the_builder_and_keeps_the_task(client, school):
+    client.force_login(school.teacher)
+    url = reverse("courseware:essay-set", args=[school.classroom.pk])
+    post = essay_post("set", **new_question(rubric_template="")) | _built_rubric(("Strong", "5"))
+    response = client.post(url, post | {"add_level": "criteria-0"})
+    assert response.status_code == 200
+    assert response.context["criteria"].forms[0].level_total == 2
+    assert response.context["task"]["question"].value() == new_question()["question"]
+    assert not (Rubric.objects.exists() or Assignment.objects.exists())

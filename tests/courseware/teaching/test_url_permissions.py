@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from courseware.models import AssignmentKind, MembershipRole
+from courseware.services.setting import essay_task_set
 from courseware.services.teaching import quiz_attempt_start
 from tests.conftest import ROLES, module_world
 from tests.factories import (
@@ -40,6 +41,7 @@ class Objects:
     new_teacher: object
     essay_prompt: object = None
     parallel: object = None
+    draft: object = None
 
 
 def make_objects(school) -> Objects:
@@ -54,7 +56,19 @@ def make_objects(school) -> Objects:
         new_teacher=TeacherFactory(),
         essay_prompt=EssayPromptFactory(course=school.classroom.course),
         parallel=_parallel_class(school),
+        draft=_draft(school),
     )
+
+
+def _draft(school):
+    now = timezone.now()
+    return essay_task_set(
+        classroom=school.classroom,
+        by=school.teacher,
+        prompt=EssayPromptFactory(course=school.classroom.course),
+        set_it=False,
+        assignment_fields={"opens_at": now, "due_at": now + timedelta(days=3)},
+    ).draft
 
 
 shared_world, world_copy, school, objects = module_world(make_objects, name="objects")
@@ -191,6 +205,28 @@ MATRIX = [
         },
         MANAGE_ACTION,
     ),
+    (
+        "courseware:essay-draft",
+        "get",
+        lambda o: {"pk": o.school.classroom.pk, "draft_pk": o.draft.pk},
+        None,
+        # A draft does not exist for anyone who may not set the class's work.
+        _expect(200, 200, 404, 404, 404),
+    ),
+    (
+        "courseware:essay-draft",
+        "post",
+        lambda o: {"pk": o.school.classroom.pk, "draft_pk": o.draft.pk},
+        lambda o: {
+            "action": "draft",
+            "prompt": o.essay_prompt.pk,
+            "set-opens_at": _local(timezone.now()),
+            "set-due_at": _local(timezone.now() + timedelta(days=4)),
+            "set-late_penalty_percent_per_day": "0",
+            "set-late_penalty_floor_percent": "0",
+        },
+        _expect(302, 302, 404, 404, 404),
+    ),
     ("courseware:work-copy", "get", lambda o: {"pk": o.school.classroom.pk}, None, MANAGE_PAGE),
     (
         "courseware:work-copy",
@@ -273,6 +309,13 @@ MATRIX = [
         "post",
         lambda o: {"pk": o.reading.pk, "extension_pk": o.extension.pk},
         lambda o: {},
+        MANAGE_ACTION,
+    ),
+    (
+        "courseware:quiz-attempt-grant",
+        "post",
+        lambda o: {"pk": o.quiz.pk},
+        lambda o: {"student": o.school.student.pk},
         MANAGE_ACTION,
     ),
     (
