@@ -175,6 +175,8 @@ ACCOUNT_EMAIL_VERIFICATION = "optional"
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_PREVENT_ENUMERATION = True
 ACCOUNT_LOGOUT_REDIRECT_URL = "home"
+# Reset links last PASSWORD_RESET_TIMEOUT; invitations their own, longer time (accounts.tokens).
+ACCOUNT_PASSWORD_RESET_TOKEN_GENERATOR = "accounts.tokens.ResetOrInvitationTokenGenerator"  # noqa: S105
 ACCOUNT_SESSION_REMEMBER = None
 # How many proxies (load balancers) stand in front of the web nodes and append the client's
 # address to X-Forwarded-For. 0 (the default) trusts no forwarded header: the address is the

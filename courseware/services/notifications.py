@@ -19,7 +19,6 @@ from collections import defaultdict
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING
 
-from allauth.account.forms import default_token_generator
 from allauth.account.utils import user_pk_to_url_str
 from django.conf import settings
 from django.core import signing
@@ -32,6 +31,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from accounts.tokens import invitation_token_generator
 from courseware import permissions
 from courseware.models import (
     Announcement,
@@ -264,14 +264,15 @@ def _send_immediate(*, event: Event, now: datetime) -> int:
 
 
 def invitation_url(user: User) -> str:
-    """allauth's set-a-new-password link for the user: it expires after
-    ``PASSWORD_RESET_TIMEOUT`` and once the password is set."""
+    """allauth's set-a-new-password page with an invitation's token: it expires after
+    ``LECTERN_INVITATION_TIMEOUT`` (not the shorter ``PASSWORD_RESET_TIMEOUT`` of a reset link)
+    and once the password is set."""
     return absolute(
         reverse(
             "account_reset_password_from_key",
             kwargs={
                 "uidb36": user_pk_to_url_str(user),
-                "key": default_token_generator.make_token(user),
+                "key": invitation_token_generator.make_token(user),
             },
         )
     )
@@ -285,7 +286,7 @@ def _send_invitation(*, event: Event, now: datetime) -> int:
         "recipient": user,
         "event": event,
         "url": invitation_url(user),
-        "valid_days": settings.PASSWORD_RESET_TIMEOUT // (24 * 3600),
+        "valid_days": settings.LECTERN_INVITATION_TIMEOUT // (24 * 3600),
         "classroom": event.classroom,
         "body_template": "courseware/notifications/email/invitation.txt",
     }
