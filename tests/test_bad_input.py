@@ -183,7 +183,7 @@ def _build() -> World:
     )
     ids = {
         "help": {"pk": help_request.pk},
-        "help-requests": {"pk": help_request.pk},
+        "help-requests": {"pk": help_request.pk, "id": help_request.pk},
         "classes": {"pk": classroom.pk, "user_pk": users["teacher"].pk},
         "assignments": {"pk": essay.pk, "extension_pk": extension.pk},
         "submissions": {"pk": submission.pk, "number": 1, "slug": text.slug},
