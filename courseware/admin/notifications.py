@@ -60,5 +60,6 @@ class EventAdmin(ReadOnlyAdmin):
         "assignment",
         "submission",
         "announcement",
+        "help_request",
         "data",
     ]
