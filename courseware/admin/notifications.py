@@ -12,7 +12,6 @@ from django.utils.translation import gettext_lazy as _
 from courseware.admin.readonly import ReadOnlyAdmin
 from courseware.models import Delivery, Event, Notification, NotificationKind
 
-
 # The people the listed rows went to (not every account in the school).
 PersonFilter = admin.RelatedOnlyFieldListFilter
 
