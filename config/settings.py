@@ -175,6 +175,8 @@ ACCOUNT_EMAIL_VERIFICATION = "optional"
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_PREVENT_ENUMERATION = True
 ACCOUNT_LOGOUT_REDIRECT_URL = "home"
+# Reset links last PASSWORD_RESET_TIMEOUT; invitations their own, longer time (accounts.tokens).
+ACCOUNT_PASSWORD_RESET_TOKEN_GENERATOR = "accounts.tokens.ResetOrInvitationTokenGenerator"  # noqa: S105
 ACCOUNT_SESSION_REMEMBER = None
 # How many proxies (load balancers) stand in front of the web nodes and append the client's
 # address to X-Forwarded-For. 0 (the default) trusts no forwarded header: the address is the
@@ -365,8 +367,13 @@ LECTERN_SITE_NAME = _("Lectern")
 LECTERN_SITE_URL = read_str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 # The hour (school time) at which the daily digests go out.
 LECTERN_DIGEST_HOUR = read_int("NOTIFICATION_DIGEST_HOUR", default=17)
-# An invitation's set-a-password link is allauth's password-reset link: it expires with it.
-PASSWORD_RESET_TIMEOUT = read_int("PASSWORD_RESET_TIMEOUT", default=7 * 24 * 3600)
+# A "forgot your password" link works for an hour; an invitation's set-a-password link (its own
+# token, courseware.invitations) for a week, since a new pupil may not read mail on the day.
+PASSWORD_RESET_TIMEOUT = read_int("PASSWORD_RESET_TIMEOUT", default=3600)
+LECTERN_INVITATION_TIMEOUT = read_int("INVITATION_TIMEOUT", default=7 * 24 * 3600)
+# A finished originality check whose score reaches this percentage (or that finds overlap with
+# another student's essay) is "flagged": the class's teachers are told, once per version.
+LECTERN_ORIGINALITY_FLAG_PERCENT = read_int("ORIGINALITY_FLAG_PERCENT", default=20)
 
 # Scheduled work for `celery -A config beat` (the times are the school's: CELERY_TIMEZONE). On the
 # embedded default there is no beat: `manage.py notifications_run` does the same from cron.

@@ -211,3 +211,31 @@ def can_post_announcement(user: User | AnonymousUser, classroom: Classroom) -> b
 def can_post_announcements(user: User | AnonymousUser) -> bool:
     """Whether the person may post announcements at all (teachers and school admins)."""
     return can_teach(user)
+
+
+# --- Help requests -------------------------------------------------------------------------------
+# Private to the student who asked and the class's teachers: not even a school admin reads them
+# unless they teach the class.
+
+if TYPE_CHECKING:
+    from courseware.models import HelpRequest
+
+
+def can_ask_for_help(user: User | AnonymousUser, assignment: Assignment) -> bool:
+    """Students of the class ask its teachers for help with its work."""
+    return can_study(user) and _role_in(user, assignment.classroom) == MembershipRole.STUDENT
+
+
+def can_answer_help_requests(user: User | AnonymousUser, classroom: Classroom) -> bool:
+    """A class's teachers read, answer and resolve its students' help requests."""
+    return _role_in(user, classroom) == MembershipRole.TEACHER
+
+
+def can_view_help_request(user: User | AnonymousUser, help_request: HelpRequest) -> bool:
+    """A help request is seen by the student who asked and the class's teachers; to anyone
+    else it does not exist (404)."""
+    if not (user.is_authenticated and user.is_active):
+        return False
+    if help_request.student_id == user.pk:
+        return True
+    return can_answer_help_requests(user, help_request.assignment.classroom)

@@ -32,6 +32,7 @@ from django.utils import timezone
 from drf_spectacular.generators import SchemaGenerator
 
 from courseware.models import AssignmentKind, MembershipRole
+from courseware.services.help import help_request_ask
 from courseware.services.marking import comment_bank_add, inline_comment_add
 from courseware.services.teaching import assignment_withdraw, quiz_attempt_start
 from courseware.views import marking as marking_views
@@ -184,7 +185,12 @@ def _build() -> World:
     extension = ExtensionFactory(assignment=essay, student=users["student"])
     unit = text.units.get()
     prompt = essay.prompt
+    help_request = help_request_ask(
+        assignment=essay, student=users["student"], text="Help", now=now
+    )
     ids = {
+        "help": {"pk": help_request.pk},
+        "help-requests": {"pk": help_request.pk, "id": help_request.pk},
         "classes": {"pk": classroom.pk, "user_pk": users["teacher"].pk},
         "assignments": {"pk": essay.pk, "extension_pk": extension.pk},
         "submissions": {"pk": submission.pk, "number": 1, "slug": text.slug},

@@ -72,6 +72,10 @@ MATRIX = [
             "commentbankentry",
             "markingreveal",
             "originalityreport",
+            # Who was told what: e-mails sent, notifications, the events behind them.
+            "delivery",
+            "notification",
+            "event",
         ]
     ),
 ]

@@ -3,6 +3,7 @@
 from courseware.admin import (  # noqa: F401 - registers the model admins
     content,
     marking,
+    notifications,
     originality,
     submissions,
     teaching,

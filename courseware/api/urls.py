@@ -8,6 +8,7 @@ from rest_framework.views import APIView
 
 from courseware.api import (
     content,
+    help,
     marking,
     notifications,
     originality,
@@ -30,6 +31,7 @@ router.register("quiz-attempts", teaching.QuizAttemptViewSet, basename="api-quiz
 router.register("submissions", teaching.SubmissionViewSet, basename="api-submission-list")
 router.register("notifications", notifications.NotificationViewSet, basename="api-notification")
 router.register("announcements", notifications.AnnouncementViewSet, basename="api-announcement")
+router.register("help-requests", help.HelpRequestViewSet, basename="api-help-request")
 
 
 class NoSuchEndpoint(APIView):

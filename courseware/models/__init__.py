@@ -26,6 +26,7 @@ from courseware.models.content import (
     Unit,
     UnitReading,
 )
+from courseware.models.help import HELP_TEXT_MAX_CHARS, HelpReply, HelpRequest, HelpStatus
 from courseware.models.marking import (
     CommentBankEntry,
     CriterionGrade,
@@ -70,6 +71,10 @@ from courseware.models.teaching import (
 )
 
 __all__ = [
+    "HELP_TEXT_MAX_CHARS",
+    "HelpReply",
+    "HelpRequest",
+    "HelpStatus",
     "Announcement",
     "CalendarFeed",
     "Delivery",

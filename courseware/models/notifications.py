@@ -13,6 +13,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from courseware.models.help import HelpRequest
 from courseware.models.submissions import Submission
 from courseware.models.teaching import Assignment, Classroom
 
@@ -25,6 +26,12 @@ class NotificationKind(models.TextChoices):
     RESUBMISSION_REQUESTED = "resubmission_requested", _("Resubmission requested")
     ANNOUNCEMENT = "announcement", _("Class announcement")
     HANDED_IN = "handed_in", _("Work handed in (teachers)")
+    ORIGINALITY_FLAGGED = (
+        "originality_flagged",
+        _("Essay flagged by originality check (teachers)"),
+    )
+    HELP_REQUESTED = "help_requested", _("A student asks for help (teachers)")
+    HELP_ANSWERED = "help_answered", _("A teacher answered my request for help")
     INVITATION = "invitation", _("Invitation to set a password")
 
 
@@ -36,8 +43,10 @@ class Frequency(models.TextChoices):
 
 # What a person gets for a kind they have not chosen for. Teachers hear of hand-ins in one daily
 # digest rather than thirty e-mails an evening.
+# An originality flag is advisory evidence for the marking, not news to act on at once.
 DEFAULT_FREQUENCY = {
     NotificationKind.HANDED_IN: Frequency.DIGEST,
+    NotificationKind.ORIGINALITY_FLAGGED: Frequency.DIGEST,
 }
 # Kinds a person may choose a frequency for; an invitation is sent once, whatever the settings.
 CHOOSABLE_KINDS = [kind for kind in NotificationKind if kind != NotificationKind.INVITATION]
@@ -108,6 +117,9 @@ class Event(models.Model):
     )
     announcement = models.ForeignKey(
         Announcement, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    help_request = models.ForeignKey(
+        HelpRequest, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
     )
     data = models.JSONField(_("details"), default=dict, blank=True)
 

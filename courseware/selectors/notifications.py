@@ -37,6 +37,12 @@ if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
 
 REMINDER_WINDOW = timedelta(hours=24)
+# News for the teachers of the assignment's class.
+TEACHER_KINDS = {
+    NotificationKind.HANDED_IN,
+    NotificationKind.ORIGINALITY_FLAGGED,
+    NotificationKind.HELP_REQUESTED,
+}
 
 
 # --- Who hears of an event -----------------------------------------------------------------------
@@ -63,7 +69,7 @@ def event_recipients(*, event: Event, now: datetime) -> list[User]:
         return []
     if kind == NotificationKind.WORK_SET:
         return list(_members([assignment.classroom_id], MembershipRole.STUDENT).order_by("pk"))
-    if kind == NotificationKind.HANDED_IN:
+    if kind in TEACHER_KINDS:
         return list(_members([assignment.classroom_id], MembershipRole.TEACHER).order_by("pk"))
     if kind == NotificationKind.INVITATION:
         return [event.subject] if event.subject.is_active else []

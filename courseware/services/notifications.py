@@ -19,7 +19,6 @@ from collections import defaultdict
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING
 
-from allauth.account.forms import default_token_generator
 from allauth.account.utils import user_pk_to_url_str
 from django.conf import settings
 from django.core import signing
@@ -32,6 +31,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from accounts.tokens import invitation_token_generator
 from courseware import permissions
 from courseware.models import (
     Announcement,
@@ -70,7 +70,9 @@ def event_record(
     assignment=None,
     submission=None,
     announcement: Announcement | None = None,
+    help_request=None,
     data: dict | None = None,
+    key: str | None = None,
 ) -> Event:
     """Record that something happened, in the caller's transaction, and deliver it once that
     commits (and no earlier than ``deliver_after``)."""
@@ -84,7 +86,9 @@ def event_record(
         assignment=assignment,
         submission=submission,
         announcement=announcement,
+        help_request=help_request,
         data=data or {},
+        key=key,
     )
     if event.deliver_after <= now:
         transaction.on_commit(lambda: _enqueue(event.pk))
@@ -142,7 +146,26 @@ def _message(event: Event) -> tuple[str, str]:
             title = _("Handed in late: %(title)s (%(class)s)") % names
         else:
             title = _("Handed in: %(title)s (%(class)s)") % names
+        if event.submission_id is None:  # a quiz: its results are on the assignment's page
+            return title, assignment.get_absolute_url()
         return title, reverse("courseware:marking-queue", kwargs={"pk": assignment.pk})
+    elif kind == NotificationKind.ORIGINALITY_FLAGGED:
+        # No name: the essay may be marked anonymously; the report says whose it is if allowed.
+        names["score"] = event.data.get("score", "")
+        title = (
+            _("Originality check flagged an essay on %(title)s (%(class)s): %(score)s%%") % names
+        )
+        return title, reverse(
+            "courseware:originality-report",
+            kwargs={"pk": event.submission_id, "number": event.data["version"]},
+        )
+    elif kind == NotificationKind.HELP_REQUESTED:
+        names["student"] = event.help_request.student.name
+        title = _("%(student)s asks for help with %(title)s (%(class)s)") % names
+        return title, event.help_request.get_absolute_url()
+    elif kind == NotificationKind.HELP_ANSWERED:
+        title = _("Your teacher answered your question on %(title)s") % names
+        return title, event.help_request.get_absolute_url()
     else:  # pragma: no cover - every kind is named above
         raise ValueError(kind)
     return title, assignment.get_absolute_url()
@@ -164,7 +187,13 @@ def event_dispatch(*, event_id: int, now: datetime) -> int:
     with transaction.atomic():
         event = (
             Event.objects.select_for_update(skip_locked=True, of=("self",))
-            .select_related("assignment__classroom", "announcement", "subject", "submission")
+            .select_related(
+                "assignment__classroom",
+                "announcement",
+                "subject",
+                "submission",
+                "help_request__student",
+            )
             .filter(pk=event_id)
             .first()
         )
@@ -235,14 +264,15 @@ def _send_immediate(*, event: Event, now: datetime) -> int:
 
 
 def invitation_url(user: User) -> str:
-    """allauth's set-a-new-password link for the user: it expires after
-    ``PASSWORD_RESET_TIMEOUT`` and once the password is set."""
+    """allauth's set-a-new-password page with an invitation's token: it expires after
+    ``LECTERN_INVITATION_TIMEOUT`` (not the shorter ``PASSWORD_RESET_TIMEOUT`` of a reset link)
+    and once the password is set."""
     return absolute(
         reverse(
             "account_reset_password_from_key",
             kwargs={
                 "uidb36": user_pk_to_url_str(user),
-                "key": default_token_generator.make_token(user),
+                "key": invitation_token_generator.make_token(user),
             },
         )
     )
@@ -256,7 +286,7 @@ def _send_invitation(*, event: Event, now: datetime) -> int:
         "recipient": user,
         "event": event,
         "url": invitation_url(user),
-        "valid_days": settings.PASSWORD_RESET_TIMEOUT // (24 * 3600),
+        "valid_days": settings.LECTERN_INVITATION_TIMEOUT // (24 * 3600),
         "classroom": event.classroom,
         "body_template": "courseware/notifications/email/invitation.txt",
     }

@@ -21,15 +21,18 @@ from datetime import datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
+from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Count, F, Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from courseware.models import (
+    Event,
     MatchKind,
+    NotificationKind,
     OriginalityMatch,
     OriginalityReport,
     Paragraph,
@@ -53,6 +56,7 @@ from courseware.selectors.originality import (
     peer_count,
     reports_missing_overlap_with,
 )
+from courseware.services.notifications import event_record
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -231,7 +235,42 @@ def originality_report_finish(
     report.candidates_aligned = candidates_aligned
     report.full_clean(exclude=["version", "requested_by"], validate_constraints=False)
     report.save()
+    if report_is_flagged(score=report.score, findings=findings):
+        _record_flag(report=report, now=now)
     return report
+
+
+def report_is_flagged(*, score: Decimal, findings: list[Finding]) -> bool:
+    """A finished run is flagged for the teacher when its score reaches the school's threshold
+    or it found overlap with another student's essay. Advisory: nothing else follows from it."""
+    return score >= settings.LECTERN_ORIGINALITY_FLAG_PERCENT or any(
+        finding.kind == PEER_OVERLAP for finding in findings
+    )
+
+
+def _record_flag(*, report: OriginalityReport, now: datetime) -> None:
+    """Tell the class's teachers that a version's check flagged it: once per version, so a
+    re-check that is still flagged (or flagged again) tells nobody twice."""
+    key = f"originality_flagged:{report.version_id}"
+    if Event.objects.filter(key=key).exists():
+        return
+    version = SubmissionVersion.objects.select_related(
+        "submission__assignment__classroom", "submission__student"
+    ).get(pk=report.version_id)
+    submission = version.submission
+    try:
+        with transaction.atomic():  # a run of the same version finishing at once may win
+            event_record(
+                kind=NotificationKind.ORIGINALITY_FLAGGED,
+                now=now,
+                subject=submission.student,
+                assignment=submission.assignment,
+                submission=submission,
+                data={"score": str(report.score), "version": version.number, "run": report.run},
+                key=key,
+            )
+    except IntegrityError:
+        pass
 
 
 # --- The reading index ----------------------------------------------------------------------

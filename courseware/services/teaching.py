@@ -50,7 +50,7 @@ from courseware.selectors.teaching import (
 )
 from courseware.services.notifications import event_record, invitation_record
 from courseware.services.quizzes import answers_mark
-from courseware.timing import DeadlineState, deadline_for, effective_dates
+from courseware.timing import Deadline, DeadlineState, deadline_for, effective_dates
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -585,7 +585,8 @@ def extension_revoke(*, extension: Extension) -> None:
 # --- Quizzes ------------------------------------------------------------------------------------
 
 
-def _refuse_unless_open(*, assignment: Assignment, student: User, now: datetime) -> None:
+def _refuse_unless_open(*, assignment: Assignment, student: User, now: datetime) -> Deadline:
+    """Where the student's deadline (extension applied) stands, if the quiz may be taken now."""
     extension = Extension.objects.filter(assignment=assignment, student=student).first()
     deadline = deadline_for(assignment=assignment, extension=extension, now=now)
     if deadline.state == DeadlineState.NOT_OPEN:
@@ -594,6 +595,7 @@ def _refuse_unless_open(*, assignment: Assignment, student: User, now: datetime)
         raise ValidationError(
             _("This quiz closed at its cut-off; no more attempts are accepted."), code="closed"
         )
+    return deadline
 
 
 @transaction.atomic
@@ -707,7 +709,7 @@ def quiz_attempt_submit(
     if assignment.withdrawn_at is not None:
         raise ValidationError(_("This quiz has been withdrawn."), code="withdrawn")
     _ensure_active(assignment.classroom)
-    _refuse_unless_open(assignment=assignment, student=attempt.student, now=now)
+    deadline = _refuse_unless_open(assignment=assignment, student=attempt.student, now=now)
 
     quiz = attempt.quiz or assignment.quiz
     questions = list(quiz.questions.prefetch_related("choices"))
@@ -736,4 +738,13 @@ def quiz_attempt_submit(
     attempt.submitted_at = now
     attempt.full_clean()
     attempt.save()
+    # The class's teachers hear of it as of an essay's hand-in (by default in their digest).
+    event_record(
+        kind=NotificationKind.HANDED_IN,
+        now=now,
+        actor=attempt.student,
+        subject=attempt.student,
+        assignment=assignment,
+        data={"late": deadline.minutes_late > 0, "attempt": attempt.number},
+    )
     return attempt

@@ -16,6 +16,7 @@ from rest_framework.test import APIClient
 
 from courseware.models import AssignmentKind, Notification
 from courseware.services.content import UnitReadingSpec
+from courseware.services.help import help_request_ask
 from courseware.services.notifications import announcement_post, events_dispatch_ready
 from courseware.services.teaching import assignment_withdraw, quiz_attempt_start
 from tests.conftest import module_world
@@ -61,6 +62,7 @@ class World:
     new_teacher: object
     announcement: object  # to ``classroom``, by its teacher
     notification: object  # the student's, of that announcement
+    help_request: object  # the student's, about ``essay``
 
 
 def _class_work(classroom, student):
@@ -121,6 +123,9 @@ def make_world(school) -> World:
         new_teacher=TeacherFactory(),
         announcement=announcement,
         notification=Notification.objects.get(recipient=school.student, kind="announcement"),
+        help_request=help_request_ask(
+            assignment=essay, student=school.student, text="Help", now=timezone.now()
+        ),
     )
 
 

@@ -653,6 +653,37 @@ MATRIX = [
         lambda o: {"classrooms": [o.school.classroom.pk], "title": "Quiz", "body": "On *Friday*."},
         _expect(201, 201, 404, 403, 403),
     ),
+    # --- help requests: private to the student who asked and the class's teachers
+    ("help-requests-list", "get", lambda o: "/api/v1/help-requests/", None, EVERYONE),
+    (
+        "help-requests-retrieve",
+        "get",
+        lambda o: f"/api/v1/help-requests/{o.help_request.pk}/",
+        None,
+        _expect(404, 200, 404, 200, 404),
+    ),
+    (
+        "help-requests-create",
+        "post",
+        lambda o: "/api/v1/help-requests/",
+        lambda o: {"assignment": o.essay.pk, "text": "What is a primary source?"},
+        # The school admin sees the assignment but is not its student.
+        _expect(403, 403, 404, 201, 404),
+    ),
+    (
+        "help-requests-replies",
+        "post",
+        lambda o: f"/api/v1/help-requests/{o.help_request.pk}/replies/",
+        lambda o: {"text": "Come and see me."},
+        _expect(404, 201, 404, 403, 404),
+    ),
+    (
+        "help-requests-resolve",
+        "post",
+        lambda o: f"/api/v1/help-requests/{o.help_request.pk}/resolve/",
+        None,
+        _expect(404, 200, 404, 403, 404),
+    ),
 ]
 
 

@@ -26,6 +26,7 @@ from courseware.models import (
     Rubric,
 )
 from courseware.services.setting import essay_task_set
+from courseware.services.help import help_request_ask, help_request_reply
 from courseware.services.submissions import (
     submission_draft_save,
     submission_start,
@@ -83,6 +84,16 @@ def _crawl(demo_school) -> dict[str, tuple[str | None, list[tuple[str, int]]]]:
     unit = course.units.order_by("pk").first()
     prompt = essay.prompt
     rubric = Rubric.objects.order_by("pk").first()
+    help_request = help_request_ask(
+        assignment=reading_assignment,
+        student=student,
+        text="Is this paragraph sarcastic?",
+        reference=f"[[{reading.slug}#p-2]]",
+        now=timezone.now(),
+    )
+    help_request_reply(
+        help_request=help_request, by=teacher, text="Read it aloud.", now=timezone.now()
+    )
 
     now = timezone.now()
     draft = essay_task_set(
@@ -127,6 +138,8 @@ def _crawl(demo_school) -> dict[str, tuple[str | None, list[tuple[str, int]]]]:
         url("courseware:submission-version", submission.pk, 1),
         url("courseware:quiz-attempt", attempt.pk),
         url("courseware:my-grades"),
+        url("courseware:assignment-help", reading_assignment.pk),
+        url("courseware:help-detail", help_request.pk),
         *content_pages,
     ]
     teacher_pages = [
@@ -160,6 +173,9 @@ def _crawl(demo_school) -> dict[str, tuple[str | None, list[tuple[str, int]]]]:
         url("courseware:gradebook", classroom.pk),
         url("courseware:originality-report", submission.pk, 1),
         url("courseware:announcement-create"),
+        url("courseware:classroom-help", classroom.pk),
+        url("courseware:classroom-help", classroom.pk, query="?show=all"),
+        url("courseware:help-detail", help_request.pk),
         *content_pages,
     ]
     admin_pages = [

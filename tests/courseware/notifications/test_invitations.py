@@ -6,7 +6,6 @@ from datetime import datetime, timedelta
 from unittest import mock
 
 from django.core import mail
-from django.test import override_settings
 from django.urls import reverse
 from django.utils import timezone
 
@@ -55,19 +54,55 @@ def test_an_existing_student_enrolled_by_csv_gets_no_invitation(klass):
     assert not Event.objects.filter(kind=NotificationKind.INVITATION).exists()
 
 
-@override_settings(PASSWORD_RESET_TIMEOUT=3600)
-def test_an_invitation_link_expires(klass, client):
+def _opened_at(path: str, client, later: timedelta):
+    """The set-a-password page for ``path`` opened ``later`` from now."""
+    # The token generator's clock is naive local time.
+    moment = datetime.now() + later  # noqa: DTZ005
+    with mock.patch(
+        "django.contrib.auth.tokens.PasswordResetTokenGenerator._now", return_value=moment
+    ):
+        return client.get(path, follow=True)
+
+
+def _can_set_password(response) -> bool:
+    """The page offers the new-password form (a bad or expired link says so instead)."""
+    assert response.status_code == 200
+    return not response.context.get("token_fail") and b'name="password1"' in response.content
+
+
+def test_an_invitation_link_works_for_a_week_then_expires(klass, client):
     classroom_enrol_csv(classroom=klass.classroom, text=CSV)
     services.events_dispatch_ready(now=timezone.now())
+    assert "for 7 days" in mail.outbox[0].body
     path = _link(mail.outbox[0]).removeprefix("http://127.0.0.1:8000")
-    # The token generator's clock is naive local time.
-    later = datetime.now() + timedelta(hours=2)  # noqa: DTZ005
-    with mock.patch(
-        "django.contrib.auth.tokens.PasswordResetTokenGenerator._now", return_value=later
-    ):
-        response = client.get(path, follow=True)
-    assert b"password" in response.content.lower()
-    assert response.context["token_fail"] is True
+    assert _can_set_password(_opened_at(path, client, timedelta(days=6, hours=23)))
+    client.logout()
+    assert not _can_set_password(_opened_at(path, client, timedelta(days=7, hours=1)))
+
+
+def _reset_link(client, user) -> str:
+    client.post(reverse("account_reset_password"), {"email": user.email})
+    [message] = [m for m in mail.outbox if m.to == [user.email]]
+    return re.search(r"https?://\S+/accounts/password/reset/key/\S+", message.body).group(0)
+
+
+def test_a_password_reset_link_works_for_an_hour_not_a_week(klass, client):
+    student = klass.students[0]
+    path = "/" + _reset_link(client, student).split("/", 3)[3]
+    assert _can_set_password(_opened_at(path, client, timedelta(minutes=50)))
+    client.logout()
+    assert not _can_set_password(_opened_at(path, client, timedelta(hours=2)))
+
+
+def test_a_reset_token_is_not_an_invitation_token(klass):
+    from accounts.tokens import ResetOrInvitationTokenGenerator, invitation_token_generator
+
+    student = klass.students[0]
+    reset = ResetOrInvitationTokenGenerator().make_token(student)
+    invitation = invitation_token_generator.make_token(student)
+    assert reset != invitation
+    assert not invitation_token_generator.check_token(student, reset)
+    assert invitation_token_generator.check_token(student, invitation)
 
 
 def test_an_account_made_in_the_admin_without_a_password_is_invited(klass, client, school):
