@@ -55,6 +55,8 @@ INSTALLED_APPS = [
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    # LTI 1.3 platform registrations, deployments and the tool's signing keys (django-lti).
+    "lti_tool",
     "accounts",
     "courseware",
 ]
@@ -368,6 +370,14 @@ LECTERN_DIGEST_HOUR = read_int("NOTIFICATION_DIGEST_HOUR", default=17)
 # An invitation's set-a-password link is allauth's password-reset link: it expires with it.
 PASSWORD_RESET_TIMEOUT = read_int("PASSWORD_RESET_TIMEOUT", default=7 * 24 * 3600)
 
+# --- LTI 1.3 ----------------------------------------------------------------------------------
+# Platform registrations and the tool's keys live in the database (admin, `manage.py lti_platform`,
+# `manage.py lti_keys`); nothing secret is configured here. A failed grade passback is retried
+# this many times by its task, then by the schedule below, and is shown to the teacher meanwhile.
+LTI_SCORE_POST_RETRIES = read_int("LTI_SCORE_POST_RETRIES", default=5)
+# Seconds an OIDC login's state and nonce, and a launch's stored claims, stay usable.
+LTI_LAUNCH_LIFETIME = read_int("LTI_LAUNCH_LIFETIME", default=3600)
+
 # Scheduled work for `celery -A config beat` (the times are the school's: CELERY_TIMEZONE). On the
 # embedded default there is no beat: `manage.py notifications_run` does the same from cron.
 CELERY_TIMEZONE = TIME_ZONE
@@ -379,6 +389,10 @@ CELERY_BEAT_SCHEDULE = {
     "notifications-remind-due": {
         "task": "courseware.notifications_remind_due",
         "schedule": read_int("NOTIFICATION_REMINDER_SECONDS", default=15 * 60),
+    },
+    "lti-scores-retry": {
+        "task": "courseware.lti_scores_post_pending",
+        "schedule": read_int("LTI_SCORE_RETRY_SECONDS", default=10 * 60),
     },
     "notifications-digests": {
         "task": "courseware.notifications_send_digests",

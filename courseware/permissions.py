@@ -211,3 +211,21 @@ def can_post_announcement(user: User | AnonymousUser, classroom: Classroom) -> b
 def can_post_announcements(user: User | AnonymousUser) -> bool:
     """Whether the person may post announcements at all (teachers and school admins)."""
     return can_teach(user)
+
+
+# --- Integrations: LTI 1.3 (LMS course links, roster sync, grade passback) -----------------------
+
+
+def can_link_lms_course(user: User | AnonymousUser, classroom: Classroom) -> bool:
+    """A class's teachers (and school admins) link an LMS course to it from an LTI launch."""
+    return can_manage_classroom(user, classroom)
+
+
+def can_sync_lms_roster(user: User | AnonymousUser, classroom: Classroom) -> bool:
+    """Those who run a class bring its students in line with the linked LMS course."""
+    return can_manage_classroom(user, classroom)
+
+
+def can_view_grade_passback(user: User | AnonymousUser, classroom: Classroom) -> bool:
+    """Markers see how sending grades to the LMS went, and send failed ones again."""
+    return can_mark(user, classroom)

@@ -26,6 +26,13 @@ from courseware.models.content import (
     Unit,
     UnitReading,
 )
+from courseware.models.integrations import (
+    LtiAssignmentLink,
+    LtiClassLink,
+    LtiLaunchValue,
+    LtiScorePost,
+    ScorePostStatus,
+)
 from courseware.models.marking import (
     CommentBankEntry,
     CriterionGrade,
@@ -69,6 +76,11 @@ from courseware.models.teaching import (
 )
 
 __all__ = [
+    "LtiAssignmentLink",
+    "LtiClassLink",
+    "LtiLaunchValue",
+    "LtiScorePost",
+    "ScorePostStatus",
     "Announcement",
     "CalendarFeed",
     "Delivery",

@@ -2,6 +2,7 @@
 
 from courseware.urls import (
     content,
+    integrations,
     marking,
     notifications,
     originality,
@@ -20,4 +21,5 @@ urlpatterns = [
     *marking.urlpatterns,
     *originality.urlpatterns,
     *notifications.urlpatterns,
+    *integrations.urlpatterns,
 ]
