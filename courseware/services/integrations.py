@@ -599,8 +599,8 @@ def lti_score_post_send(*, post_id: int, now: datetime, force: bool = False) -> 
         post.save(update_fields=["status", "attempts", "last_error"])
         logger.warning("Grade passback %s failed: %s", post.pk, post.last_error)
         return post
-    post.score_given = str(given)
-    post.score_maximum = str(maximum)
+    post.score_given = format(given, "f")
+    post.score_maximum = format(maximum, "f")
     post.posted_at = now
     return _finish(post, ScorePostStatus.POSTED, "")
 

@@ -22,7 +22,7 @@ from tests.courseware.integrations.platform import (
 )
 
 
-def _link(lms, school, client, platform):
+def _unused_link(lms, school, client, platform):
     """The class's teacher launches once and links the LMS course to the class."""
     response = platform.launch(client, lms.teacher)
     assert response["Location"] == reverse("courseware:lti-link-class")
