@@ -8,6 +8,8 @@ login set. Every refused launch gets a page that says why, and nothing is change
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 from django import forms
 from django.contrib import messages
 from django.contrib.auth import login
@@ -197,7 +199,8 @@ def deep_link(request):
             "courseware/integrations/deep_link_return.html",
             {"return_url": return_url, "jwt": token, "assignment": assignment},
         )
-        response._csp_update = {"form-action": [return_url.split("?")[0]]}
+        parts = urlsplit(return_url)
+        response._csp_update = {"form-action": [f"{parts.scheme}://{parts.netloc}"]}
         return response
     return render(
         request,

@@ -43,7 +43,7 @@ def test_a_teacher_picks_an_assignment_and_the_lms_gets_a_signed_link_with_a_lin
     html = answer.content.decode()
     action = unescape(re.search(r'action="([^"]+)" id="lti-deep-link-return"', html).group(1))
     assert action == platform.base + "/deep-link-return"
-    assert platform.base + "/deep-link-return" in answer["Content-Security-Policy"]
+    assert f"form-action 'self' {platform.base}" in answer["Content-Security-Policy"]
     claims = _verify(platform, re.search(r'name="JWT" value="([^"]+)"', html).group(1))
     assert claims[CLAIM + "message_type"] == "LtiDeepLinkingResponse"
     assert claims[CLAIM + "deployment_id"] == platform.deployment_id
