@@ -377,6 +377,8 @@ PASSWORD_RESET_TIMEOUT = read_int("PASSWORD_RESET_TIMEOUT", default=7 * 24 * 360
 LTI_SCORE_POST_RETRIES = read_int("LTI_SCORE_POST_RETRIES", default=5)
 # Seconds an OIDC login's state and nonce, and a launch's stored claims, stay usable.
 LTI_LAUNCH_LIFETIME = read_int("LTI_LAUNCH_LIFETIME", default=3600)
+# Seconds Lectern waits for an LMS (its keyset, tokens, gradebook and member list) before giving up.
+LTI_HTTP_TIMEOUT = read_int("LTI_HTTP_TIMEOUT", default=10)
 
 # Scheduled work for `celery -A config beat` (the times are the school's: CELERY_TIMEZONE). On the
 # embedded default there is no beat: `manage.py notifications_run` does the same from cron.

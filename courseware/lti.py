@@ -17,6 +17,7 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
+import requests
 from django.conf import settings
 from django.db.models import Q
 from django.utils import timezone
@@ -42,6 +43,20 @@ AGS_SCOPES = [
     "https://purl.imsglobal.org/spec/lti-ags/scope/score",
 ]
 NRPS_SCOPE = "https://purl.imsglobal.org/spec/lti-nrps/scope/contextmembership.readonly"
+
+
+class TimeoutSession(requests.Session):
+    """pylti1p3 calls the LMS without a timeout; a slow LMS must not hold a web worker."""
+
+    def request(self, *args, **kwargs):
+        kwargs.setdefault("timeout", settings.LTI_HTTP_TIMEOUT)
+        return super().request(*args, **kwargs)
+
+
+def http_session() -> TimeoutSession:
+    session = TimeoutSession()
+    session.headers["User-Agent"] = "Lectern LTI tool"
+    return session
 
 
 class NoSigningKey(LtiException):
@@ -166,6 +181,7 @@ class MessageLaunch(DjangoMessageLaunch):
 
     def __init__(self, request, tool_config: ToolConfig, **kwargs) -> None:
         self.storage = DatabaseLaunchStorage()
+        kwargs.setdefault("requests_session", http_session())
         super().__init__(request, tool_config, launch_data_storage=self.storage, **kwargs)
         self.set_launch_data_lifetime(settings.LTI_LAUNCH_LIFETIME)
 

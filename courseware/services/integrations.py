@@ -516,7 +516,7 @@ def _json_number(value: Decimal) -> int | float:
 
 
 def _connector(registration: LtiRegistration) -> ServiceConnector:
-    return ServiceConnector(lti.registration_for(registration))
+    return ServiceConnector(lti.registration_for(registration), requests_session=lti.http_session())
 
 
 def _lineitem(*, link: LtiAssignmentLink, ags: AssignmentsGradesService, max_marks: Decimal):

@@ -80,6 +80,7 @@ class SimulatedPlatform:
         self.assertion_ids: set[str] = set()
         self.tool_jwks: dict = {"keys": []}
         self.fail_scores = 0
+        self.slow_scores = 0.0  # seconds the scores endpoint takes to answer
         self.next_claims: dict = {}
         self.sign_key = None  # a different key to sign the next id_token with
         self.requests: list[str] = []
@@ -116,6 +117,7 @@ class SimulatedPlatform:
         self.scores.clear()
         self.tokens.clear()
         self.fail_scores = 0
+        self.slow_scores = 0.0
         self.next_claims = {}
         self.sign_key = None
         self.requests.clear()
@@ -318,6 +320,9 @@ class SimulatedPlatform:
                         return self._send(403, {"error": "scope"})
                     if self.headers.get("Content-Type") != "application/vnd.ims.lis.v1.score+json":
                         return self._send(415, {})
+                    if platform.slow_scores:
+                        time.sleep(platform.slow_scores)
+                        return self._send(504, {})
                     if platform.fail_scores:
                         platform.fail_scores -= 1
                         return self._send(503, {"error": "unavailable"})

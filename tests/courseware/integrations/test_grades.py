@@ -232,3 +232,17 @@ def test_score_on_scale_is_exact(final, maximum, scale, sent):
         scale=Decimal(scale) if scale else None,
     )
     assert (given, top) == (Decimal(sent[0]), Decimal(sent[1]))
+
+
+def test_an_lms_that_does_not_answer_in_time_is_a_failure_not_a_hang(
+    client, lms, school, platform, teacher, settings, django_capture_on_commit_callbacks
+):
+    settings.LTI_HTTP_TIMEOUT = 1
+    lineitem = platform.add_lineitem(score_maximum=10)
+    student = _placement(client, platform, lms, school, lms.assignment, lineitem=lineitem)
+    submission = submitted_submission(lms.assignment, student)
+    platform.slow_scores = 2.0
+    _release(django_capture_on_commit_callbacks, submission, teacher, band=0)
+    post = LtiScorePost.objects.get(submission=submission)
+    assert post.status == ScorePostStatus.FAILED
+    assert "timed out" in post.last_error.lower()
