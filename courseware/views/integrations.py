@@ -29,6 +29,7 @@ from pylti1p3.exception import LtiException, OIDCException
 
 from courseware import lti, permissions
 from courseware.selectors import integrations as selectors
+from courseware.selectors.naming import student_naming
 from courseware.selectors.teaching import classroom_get_for
 from courseware.services import integrations as services
 
@@ -260,14 +261,16 @@ def roster_sync(request, pk: int):
 def grade_passback(request, pk: int):
     """Where each student's grade stands on its way to the LMS gradebook."""
     assignment = selectors.assignment_for_passback(user=request.user, pk=pk)
+    naming = student_naming(assignment=assignment, viewer=request.user)
+    posts = list(selectors.score_posts(assignment=assignment))
+    for post in posts:
+        post.student_label = naming.label(post.submission.student)
+    if naming.hidden:
+        posts.sort(key=lambda post: (post.student_label, post.pk))
     return render(
         request,
         "courseware/integrations/passback.html",
-        {
-            "assignment": assignment,
-            "classroom": assignment.classroom,
-            "posts": selectors.score_posts(assignment=assignment),
-        },
+        {"assignment": assignment, "classroom": assignment.classroom, "posts": posts},
     )
 
 

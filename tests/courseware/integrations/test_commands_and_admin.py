@@ -135,3 +135,23 @@ def test_the_passback_page_takes_as_many_queries_for_30_grades_as_for_5(
         client.get(url)
     with django_assert_max_num_queries(few_queue):
         client.get(queue)
+
+
+def test_the_passback_page_keeps_names_hidden_under_anonymous_marking(
+    client, lms, school, platform
+):
+    from courseware.models import Assignment
+
+    Assignment.objects.filter(pk=lms.assignment.pk).update(anonymous_marking=True)
+    _passbacks(lms, school, 5, "anon")
+    client.force_login(school.teacher)
+    page = client.get(reverse("courseware:lti-grade-passback", args=[lms.assignment.pk]))
+    names = list(
+        Submission.objects.filter(assignment=lms.assignment).values_list(
+            "student__display_name", flat=True
+        )
+    )
+    assert page.status_code == 200
+    assert len(names) == 5
+    assert page.content.count(b"<tr>") == 6  # the heading and the five grades
+    assert not any(name.encode() in page.content for name in names)
