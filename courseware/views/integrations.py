@@ -28,10 +28,13 @@ from lti_tool.models import Key, LtiContext
 from pylti1p3.exception import LtiException, OIDCException
 
 from courseware import lti, permissions
+from courseware.forms_teaching import LocalDateTimeField
+from courseware.models import AssignmentKind
 from courseware.selectors import integrations as selectors
 from courseware.selectors.naming import student_naming
-from courseware.selectors.teaching import classroom_get_for
+from courseware.selectors.teaching import assignable_prompts, classroom_get_for
 from courseware.services import integrations as services
+from courseware.services.teaching import assignment_create
 
 SESSION_LAUNCH = "lectern_lti_launch"
 SESSION_CONTEXT = "lectern_lti_context"
@@ -163,6 +166,19 @@ def _deep_linking(request) -> bool:
     return launch is not None and launch.is_deep_link_launch()
 
 
+class NewEssayForm(forms.Form):
+    """Set a new essay from one of the course's prompts, to link it straight away."""
+
+    prompt = forms.TypedChoiceField(label=_lazy("Essay prompt"), coerce=int)
+    title = forms.CharField(label=_lazy("Title (optional)"), max_length=200, required=False)
+    due_at = LocalDateTimeField(label=_lazy("Due"))
+
+    def __init__(self, *args, prompts, **kwargs):
+        super().__init__(*args, prefix="new", **kwargs)
+        self.fields["prompt"].choices = [(p.pk, p.title) for p in prompts]
+        self.prompts = {p.pk: p for p in prompts}
+
+
 class AssignmentChoiceForm(forms.Form):
     assignment = forms.TypedChoiceField(label=_lazy("Assignment"), coerce=int)
 
@@ -175,8 +191,9 @@ class AssignmentChoiceForm(forms.Form):
 @login_required
 @require_http_methods(["GET", "POST"])
 def deep_link(request):
-    """Deep linking: a teacher chooses an assignment of the linked class and Lectern sends the LMS
-    a signed link to it (with a gradebook column for an essay)."""
+    """Deep linking: a teacher chooses an assignment of the linked class, or sets a new essay
+    from one of the course's prompts, and Lectern sends the LMS a signed link to it (with a
+    gradebook column for an essay)."""
     launch = _restored_launch(request)
     if launch is None or not launch.is_deep_link_launch():
         raise Http404
@@ -187,9 +204,30 @@ def deep_link(request):
     if not permissions.can_set_work(request.user, classroom):
         raise Http404
     assignments = selectors.linkable_assignments(classroom=classroom)
-    form = AssignmentChoiceForm(request.POST or None, assignments=assignments)
-    if request.method == "POST" and form.is_valid():
+    prompts = list(assignable_prompts(course=classroom.course))
+    creating = request.method == "POST" and "new-prompt" in request.POST
+    form = AssignmentChoiceForm(
+        None if creating else (request.POST or None), assignments=assignments
+    )
+    new_form = NewEssayForm(request.POST if creating else None, prompts=prompts)
+    assignment = None
+    if creating and new_form.is_valid():
+        try:
+            assignment = assignment_create(
+                classroom=classroom,
+                kind=AssignmentKind.ESSAY,
+                target=new_form.prompts[new_form.cleaned_data["prompt"]],
+                by=request.user,
+                opens_at=timezone.now(),
+                due_at=new_form.cleaned_data["due_at"],
+                title=new_form.cleaned_data["title"],
+            )
+        except ValidationError as error:
+            for message in error.messages:
+                new_form.add_error(None, message)
+    elif request.method == "POST" and not creating and form.is_valid():
         assignment = form.assignments[form.cleaned_data["assignment"]]
+    if assignment is not None:
         return_url, token = services.lti_deep_link_response(
             launch=launch,
             assignment=assignment,
@@ -206,8 +244,15 @@ def deep_link(request):
     return render(
         request,
         "courseware/integrations/deep_link.html",
-        {"classroom": classroom, "form": form, "assignments": assignments, "context": context},
-        status=400 if form.errors else 200,
+        {
+            "classroom": classroom,
+            "form": form,
+            "new_form": new_form,
+            "assignments": assignments,
+            "prompts": prompts,
+            "context": context,
+        },
+        status=400 if form.errors or new_form.errors else 200,
     )
 
 

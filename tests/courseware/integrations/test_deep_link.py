@@ -90,3 +90,44 @@ def test_the_picker_needs_a_deep_linking_launch(client, lms, school, platform):
     link_course(client, platform, lms, school)
     platform.launch(client, lms.teacher)  # a resource launch
     assert client.get(reverse("courseware:lti-deep-link")).status_code == 404
+
+
+def _jwt_of(answer) -> str:
+    return re.search(r'name="JWT" value="([^"]+)"', answer.content.decode()).group(1)
+
+
+def test_a_teacher_sets_a_new_essay_from_the_picker_and_the_lms_gets_it(
+    client, lms, school, platform
+):
+    from courseware.models import Assignment
+
+    link_course(client, platform, lms, school)
+    platform.launch(client, lms.teacher, message_type="LtiDeepLinkingRequest")
+    prompt = lms.assignment.prompt
+    before = Assignment.objects.count()
+    answer = client.post(
+        reverse("courseware:lti-deep-link"),
+        {"new-prompt": prompt.pk, "new-title": "Source analysis", "new-due_at": "2031-03-01T09:00"},
+    )
+    assert answer.status_code == 200
+    made = Assignment.objects.get(title="Source analysis")
+    assert Assignment.objects.count() == before + 1
+    assert made.classroom == school.classroom
+    [item] = _verify(platform, _jwt_of(answer))[DL + "content_items"]
+    assert item["custom"] == {"lectern_assignment": str(made.pk)}
+    assert item["lineItem"]["scoreMaximum"] == 10
+
+
+def test_a_new_essay_without_a_due_date_is_refused_and_not_made(client, lms, school, platform):
+    from courseware.models import Assignment
+
+    link_course(client, platform, lms, school)
+    platform.launch(client, lms.teacher, message_type="LtiDeepLinkingRequest")
+    before = Assignment.objects.count()
+    answer = client.post(
+        reverse("courseware:lti-deep-link"),
+        {"new-prompt": lms.assignment.prompt.pk, "new-due_at": "not a date"},
+    )
+    assert answer.status_code == 400
+    assert b"JWT" not in answer.content
+    assert Assignment.objects.count() == before
