@@ -224,12 +224,23 @@ def oidc_login(request) -> DjangoOIDCLogin:
 
 
 def roles_of(claims: dict) -> tuple[bool, bool]:
-    """(teaches, learns) from the LTI roles claim: Instructor or Administrator teaches, Learner
-    learns. Roles are full URIs (``…/membership#Instructor``) or, from older platforms, bare."""
-    names = set()
+    """(teaches, learns) from the LTI roles claim.
+
+    A course (context) role of Instructor or Administrator teaches and Learner learns; so does a
+    bare role name (older platforms). Of the institution and system roles only Administrator
+    counts (it teaches): Canvas sends a person's institution roles with every launch, so an
+    institution "Instructor" taking a course as a Learner must stay a student in it.
+    """
+    teaches = learns = False
     for role in claims.get(CLAIM + "roles") or []:
         if not isinstance(role, str):
             continue
-        names.add(role.rsplit("#", 1)[-1] if "#" in role else role.rsplit("/", 1)[-1])
-    teaches = bool(names & {"Instructor", "Administrator"})
-    return teaches, "Learner" in names
+        scope, _hash, name = role.rpartition("#")
+        in_course = not scope or scope.endswith("/membership")
+        if in_course and name in ("Instructor", "Administrator"):
+            teaches = True
+        elif in_course and name == "Learner":
+            learns = True
+        elif name == "Administrator" and scope.endswith(("/institution/person", "/system/person")):
+            teaches = True
+    return teaches, learns

@@ -308,3 +308,34 @@ def test_registration_by_service_is_idempotent_and_adds_deployments(lms, platfor
         "deployment-1",
         "deployment-2",
     ]
+
+
+@pytest.mark.parametrize(
+    ("roles", "expected"),
+    [
+        ([INSTRUCTOR], (True, False)),
+        ([LEARNER], (False, True)),
+        ([ADMINISTRATOR], (True, False)),
+        (["Instructor"], (True, False)),
+        (["Learner"], (False, True)),
+        (
+            ["http://purl.imsglobal.org/vocab/lis/v2/institution/person#Administrator"],
+            (True, False),
+        ),
+        # Canvas sends institution roles too: a school's teacher studying a course is a student.
+        (
+            [LEARNER, "http://purl.imsglobal.org/vocab/lis/v2/institution/person#Instructor"],
+            (False, True),
+        ),
+        (
+            ["http://purl.imsglobal.org/vocab/lis/v2/membership/Instructor#TeachingAssistant"],
+            (False, False),
+        ),
+        ([MENTOR], (False, False)),
+        ([], (False, False)),
+    ],
+)
+def test_lms_roles_map_to_teacher_and_student(roles, expected):
+    from courseware.lti import roles_of
+
+    assert roles_of({CLAIM + "roles": roles}) == expected
