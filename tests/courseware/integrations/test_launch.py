@@ -22,15 +22,6 @@ from tests.courseware.integrations.platform import (
 )
 
 
-def _unused_link(lms, school, client, platform):
-    """The class's teacher launches once and links the LMS course to the class."""
-    response = platform.launch(client, lms.teacher)
-    assert response["Location"] == reverse("courseware:lti-link-class")
-    response = client.post(reverse("courseware:lti-link-class"), {"classroom": school.classroom.pk})
-    assert response.status_code == 302
-    return User.objects.get(lti_users__sub=lms.teacher.sub)
-
-
 def _counts():
     return (
         User.objects.count(),

@@ -2,6 +2,7 @@
 unenrols those who left it there, keeping their work; students who joined in Lectern stay."""
 
 from django.urls import reverse
+from django.utils import timezone
 
 from accounts.models import User
 from courseware.models import Membership, MembershipRole, Submission
@@ -53,16 +54,10 @@ def test_sync_adds_learners_and_unenrols_those_who_left_keeping_their_work(
     # New learners join on the next sync; a sync with nothing new changes nothing.
     for n in range(6, 12):
         platform.member(Person(sub=f"lms-s{n}", name=f"Student {n}", roles=[LEARNER]))
-    services.lti_roster_sync(classroom=school.classroom, by=teacher, now=_now())
+    services.lti_roster_sync(classroom=school.classroom, by=teacher, now=timezone.now())
     assert len(_students(school.classroom)) == 13
-    result = services.lti_roster_sync(classroom=school.classroom, by=teacher, now=_now())
+    result = services.lti_roster_sync(classroom=school.classroom, by=teacher, now=timezone.now())
     assert (result.added, result.removed) == ([], [])
-
-
-def _now():
-    from django.utils import timezone
-
-    return timezone.now()
 
 
 def test_a_sync_the_lms_refuses_changes_nothing(client, lms, school, platform):
