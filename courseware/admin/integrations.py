@@ -10,11 +10,35 @@ from django.contrib import admin, messages
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
-from lti_tool.models import Key
+from lti_tool.admin import LtiDeploymentInline, LtiRegistrationAdmin
+from lti_tool.models import Key, LtiRegistration
 
 from courseware.admin.readonly import ReadOnlyAdmin
 from courseware.models import LtiAssignmentLink, LtiClassLink, LtiScorePost, ScorePostStatus
 from courseware.services import integrations as services
+
+
+class ActiveDeploymentInline(LtiDeploymentInline):
+    """A deployment id typed in by the school admin is one they mean to accept."""
+
+    fields = ["deployment_id", "is_active"]
+    extra = 1
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        formset.form.base_fields["is_active"].initial = True
+        return formset
+
+
+admin.site.unregister(LtiRegistration)
+
+
+@admin.register(LtiRegistration)
+class RegistrationAdmin(LtiRegistrationAdmin):
+    """django-lti's registration page (issuer, client id, the LMS's URLs) with its deployments
+    active when added."""
+
+    inlines = [ActiveDeploymentInline]
 
 
 @admin.register(Key)

@@ -1,6 +1,7 @@
 """Registering platforms and rotating keys from the command line and the admin; the pages that
 list passbacks and LMS links take a fixed number of queries."""
 
+import re
 from io import StringIO
 
 import pytest
@@ -155,3 +156,35 @@ def test_the_passback_page_keeps_names_hidden_under_anonymous_marking(
     assert len(names) == 5
     assert page.content.count(b"<tr>") == 6  # the heading and the five grades
     assert not any(name.encode() in page.content for name in names)
+
+
+def test_the_admin_registers_a_platform_with_an_active_deployment(client, school, lms, platform):
+    client.force_login(school.school_admin)
+    url = reverse("admin:lti_tool_ltiregistration_add")
+    box = re.search(rb'<input[^>]*name="deployments-0-is_active"[^>]*>', client.get(url).content)
+    assert b"checked" in box.group(0)
+    response = client.post(
+        url,
+        {
+            "name": "Canvas",
+            "uuid": "6f1c2f4e-8a51-4c1e-9a59-0c7f7cbd8a11",
+            "issuer": "https://canvas.instructure.com",
+            "client_id": "10000000000001",
+            "audience": "",
+            "auth_url": "https://sso.canvaslms.com/api/lti/authorize_redirect",
+            "token_url": "https://sso.canvaslms.com/login/oauth2/token",
+            "keyset_url": "https://sso.canvaslms.com/api/lti/security/jwks",
+            "is_active": "on",
+            "public_key": "",
+            "private_key": "",
+            "deployments-TOTAL_FORMS": "1",
+            "deployments-INITIAL_FORMS": "0",
+            "deployments-MIN_NUM_FORMS": "0",
+            "deployments-MAX_NUM_FORMS": "1000",
+            "deployments-0-deployment_id": "12:abc",
+            "deployments-0-is_active": "on",
+        },
+    )
+    assert response.status_code == 302, response.content[:2000]
+    registration = LtiRegistration.objects.get(client_id="10000000000001")
+    assert registration.deployments.get().is_active
