@@ -55,6 +55,8 @@ INSTALLED_APPS = [
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    # LTI 1.3 platform registrations, deployments and the tool's signing keys (django-lti).
+    "lti_tool",
     "accounts",
     "courseware",
 ]
@@ -375,6 +377,16 @@ LECTERN_INVITATION_TIMEOUT = read_int("INVITATION_TIMEOUT", default=7 * 24 * 360
 # another student's essay) is "flagged": the class's teachers are told, once per version.
 LECTERN_ORIGINALITY_FLAG_PERCENT = read_int("ORIGINALITY_FLAG_PERCENT", default=20)
 
+# --- LTI 1.3 ----------------------------------------------------------------------------------
+# Platform registrations and the tool's keys live in the database (admin, `manage.py lti_platform`,
+# `manage.py lti_keys`); nothing secret is configured here. A failed grade passback is retried
+# this many times by its task, then by the schedule below, and is shown to the teacher meanwhile.
+LTI_SCORE_POST_RETRIES = read_int("LTI_SCORE_POST_RETRIES", default=5)
+# Seconds an OIDC login's state and nonce, and a launch's stored claims, stay usable.
+LTI_LAUNCH_LIFETIME = read_int("LTI_LAUNCH_LIFETIME", default=3600)
+# Seconds Lectern waits for an LMS (its keyset, tokens, gradebook and member list) before giving up.
+LTI_HTTP_TIMEOUT = read_int("LTI_HTTP_TIMEOUT", default=10)
+
 # Scheduled work for `celery -A config beat` (the times are the school's: CELERY_TIMEZONE). On the
 # embedded default there is no beat: `manage.py notifications_run` does the same from cron.
 CELERY_TIMEZONE = TIME_ZONE
@@ -386,6 +398,10 @@ CELERY_BEAT_SCHEDULE = {
     "notifications-remind-due": {
         "task": "courseware.notifications_remind_due",
         "schedule": read_int("NOTIFICATION_REMINDER_SECONDS", default=15 * 60),
+    },
+    "lti-scores-retry": {
+        "task": "courseware.lti_scores_post_pending",
+        "schedule": read_int("LTI_SCORE_RETRY_SECONDS", default=10 * 60),
     },
     "notifications-digests": {
         "task": "courseware.notifications_send_digests",

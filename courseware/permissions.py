@@ -239,3 +239,19 @@ def can_view_help_request(user: User | AnonymousUser, help_request: HelpRequest)
     if help_request.student_id == user.pk:
         return True
     return can_answer_help_requests(user, help_request.assignment.classroom)
+# --- Integrations: LTI 1.3 (LMS course links, roster sync, grade passback) -----------------------
+
+
+def can_link_lms_course(user: User | AnonymousUser, classroom: Classroom) -> bool:
+    """A class's teachers (and school admins) link an LMS course to it from an LTI launch."""
+    return can_manage_classroom(user, classroom)
+
+
+def can_sync_lms_roster(user: User | AnonymousUser, classroom: Classroom) -> bool:
+    """Those who run a class bring its students in line with the linked LMS course."""
+    return can_manage_classroom(user, classroom)
+
+
+def can_view_grade_passback(user: User | AnonymousUser, classroom: Classroom) -> bool:
+    """Markers see how sending grades to the LMS went, and send failed ones again."""
+    return can_mark(user, classroom)

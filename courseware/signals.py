@@ -21,3 +21,37 @@ def _editorial_note_changed(sender, instance: EditorialNote, raw: bool = False, 
     if raw:  # loading fixtures: the reading's own row comes with its own date
         return
     Reading.objects.filter(pk=instance.reading_id).update(updated_at=timezone.now())
+
+
+# --- LTI grade passback ---------------------------------------------------------------------------
+# A grade released (the feedback-released event) or changed after release is queued for the LMS
+# in the same transaction, so a crash between the two cannot lose it.
+
+
+def _lti_passback_on_release(sender, instance, created: bool = False, raw: bool = False, **kwargs):
+    from courseware.models import NotificationKind
+    from courseware.services.integrations import lti_score_post_queue
+
+    if raw or not created or instance.kind != NotificationKind.FEEDBACK_RELEASED:
+        return
+    if instance.submission_id is not None:
+        lti_score_post_queue(submission=instance.submission, now=instance.occurred_at)
+
+
+def _lti_passback_on_change(sender, instance, created: bool = False, raw: bool = False, **kwargs):
+    from courseware.models import GradeChangeKind
+    from courseware.services.integrations import lti_score_post_queue
+
+    if raw or not created or instance.kind != GradeChangeKind.UPDATED:
+        return
+    grade = instance.grade
+    if grade.released_at is not None:
+        lti_score_post_queue(submission=grade.submission, now=instance.changed_at)
+
+
+post_save.connect(
+    _lti_passback_on_release, sender="courseware.Event", dispatch_uid="lti-passback-release"
+)
+post_save.connect(
+    _lti_passback_on_change, sender="courseware.GradeChange", dispatch_uid="lti-passback-change"
+)

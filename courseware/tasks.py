@@ -52,3 +52,43 @@ def notifications_remind_due() -> dict:
 def notifications_send_digests() -> dict:
     """Send today's daily digests."""
     return {"sent": notifications.digests_send(now=timezone.now())}
+
+
+# --- LTI grade passback --------------------------------------------------------------------------
+# A passback may be sent twice (a retry, a second worker, the sweep): it sends the grade as it is.
+
+
+@shared_task(
+    name="courseware.lti_score_post",
+    bind=True,
+    acks_late=True,
+    max_retries=None,
+    default_retry_delay=60,
+)
+def lti_score_post(self, post_id: int) -> dict:
+    """Send one released grade to the LMS; a failure is kept on the row and retried with backoff
+    (``LTI_SCORE_POST_RETRIES`` times here, then by the schedule's sweep)."""
+    from django.conf import settings
+
+    from courseware.models import ScorePostStatus
+    from courseware.services import integrations
+
+    post = integrations.lti_score_post_send(post_id=post_id, now=timezone.now())
+    if post is None:
+        return {"post": post_id, "status": "missing"}
+    if post.status == ScorePostStatus.FAILED and self.request.retries < min(
+        settings.LTI_SCORE_POST_RETRIES, 10
+    ):
+        if not self.request.is_eager:
+            raise self.retry(countdown=60 * 2**self.request.retries)
+    return {"post": post.pk, "status": post.status}
+
+
+@shared_task(name="courseware.lti_scores_post_pending", acks_late=True)
+def lti_scores_post_pending() -> dict:
+    """Send every grade still waiting for the LMS or failed before; forget expired launches."""
+    from courseware.services import integrations
+
+    now = timezone.now()
+    integrations.launch_values_purge(now=now)
+    return {"sent": integrations.lti_score_posts_send_due(now=now)}

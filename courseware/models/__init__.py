@@ -27,6 +27,13 @@ from courseware.models.content import (
     UnitReading,
 )
 from courseware.models.help import HELP_TEXT_MAX_CHARS, HelpReply, HelpRequest, HelpStatus
+from courseware.models.integrations import (
+    LtiAssignmentLink,
+    LtiClassLink,
+    LtiLaunchValue,
+    LtiScorePost,
+    ScorePostStatus,
+)
 from courseware.models.marking import (
     CommentBankEntry,
     CriterionGrade,
@@ -75,6 +82,11 @@ __all__ = [
     "HelpReply",
     "HelpRequest",
     "HelpStatus",
+    "LtiAssignmentLink",
+    "LtiClassLink",
+    "LtiLaunchValue",
+    "LtiScorePost",
+    "ScorePostStatus",
     "Announcement",
     "CalendarFeed",
     "Delivery",

@@ -3,6 +3,7 @@
 from courseware.urls import (
     content,
     help,
+    integrations,
     marking,
     notifications,
     originality,
@@ -22,4 +23,5 @@ urlpatterns = [
     *originality.urlpatterns,
     *notifications.urlpatterns,
     *help.urlpatterns,
+    *integrations.urlpatterns,
 ]

