@@ -54,6 +54,7 @@ from courseware.models.originality import (
     PeerIndexEntry,
     ReportStatus,
 )
+from courseware.models.rosters import RosterClass, RosterEnrolment, RosterImport, RosterUser
 from courseware.models.submissions import Submission, SubmissionStatus, SubmissionVersion
 from courseware.models.teaching import (
     Assignment,
@@ -118,6 +119,10 @@ __all__ = [
     "ReadingKind",
     "ReadingProgress",
     "ReportStatus",
+    "RosterClass",
+    "RosterEnrolment",
+    "RosterImport",
+    "RosterUser",
     "Rubric",
     "Section",
     "SectionKind",
