@@ -211,3 +211,11 @@ def can_post_announcement(user: User | AnonymousUser, classroom: Classroom) -> b
 def can_post_announcements(user: User | AnonymousUser) -> bool:
     """Whether the person may post announcements at all (teachers and school admins)."""
     return can_teach(user)
+
+
+# --- Rosters: importing the school's OneRoster export --------------------------------------------
+
+
+def can_import_rosters(user: User | AnonymousUser) -> bool:
+    """School admins import the school's roster (accounts, classes, enrolments); nobody else."""
+    return is_school_admin(user)

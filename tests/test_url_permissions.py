@@ -62,6 +62,11 @@ MATRIX = [
             "accounts_listedteacher",
             "socialaccount_socialaccount",
             "socialaccount_socialapp",
+            # What OneRoster imports brought in (the import pages: tests/courseware/rosters).
+            "courseware_rosterimport",
+            "courseware_rosteruser",
+            "courseware_rosterclass",
+            "courseware_rosterenrolment",
         ]
     ),
     # Notifications: everyone signed in has their own; posting announcements is for teachers.

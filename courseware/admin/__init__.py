@@ -4,6 +4,7 @@ from courseware.admin import (  # noqa: F401 - registers the model admins
     content,
     marking,
     originality,
+    rosters,
     submissions,
     teaching,
 )

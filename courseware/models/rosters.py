@@ -102,6 +102,7 @@ class RosterImport(models.Model):
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
         null=True,
+        blank=True,
         related_name="+",
         verbose_name=_("uploaded by"),
     )

@@ -52,7 +52,7 @@ class RosterRejected(ValidationError):
 
 @transaction.atomic
 def roster_import_record(
-    *, archive: bytes, file_name: str, course: Course, by: User, now: datetime
+    *, archive: bytes, file_name: str, course: Course, by: User | None, now: datetime
 ) -> RosterImport:
     """Keep an uploaded export until it is confirmed; older unconfirmed uploads are dropped."""
     RosterImport.objects.filter(

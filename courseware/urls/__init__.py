@@ -6,6 +6,7 @@ from courseware.urls import (
     notifications,
     originality,
     quizzes,
+    rosters,
     submissions,
     teaching,
 )
@@ -20,4 +21,5 @@ urlpatterns = [
     *marking.urlpatterns,
     *originality.urlpatterns,
     *notifications.urlpatterns,
+    *rosters.urlpatterns,
 ]
