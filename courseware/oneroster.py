@@ -226,6 +226,8 @@ class Parsed:
     rows: dict[str, list[tuple[int, Any]]] = field(default_factory=dict)
     errors: list[RowError] = field(default_factory=list)
     manifest: dict[str, str] = field(default_factory=dict)
+    # sourcedIds of rows that were not read correctly: rows that refer to them are not blamed.
+    unread: set[tuple[str, str]] = field(default_factory=set)
 
 
 def _members(archive: zipfile.ZipFile) -> dict[str, zipfile.ZipInfo]:
@@ -293,6 +295,7 @@ def _read_rows(text: str, name: str, model: type[BaseModel], parsed: Parsed) -> 
             try:
                 rows.append((line, model.model_validate(record)))
             except ValidationError as error:
+                parsed.unread.add((name, (record.get("sourcedId") or "").strip()))
                 for problem in error.errors(include_url=False, include_input=False):
                     parsed.errors.append(
                         RowError(filename, line, _field_of(problem), problem["msg"])

@@ -12,6 +12,7 @@ from courseware.api import (
     notifications,
     originality,
     quizzes,
+    rosters,
     submissions,
     teaching,
 )
@@ -49,6 +50,7 @@ urlpatterns = [
     *marking.urlpatterns,
     *originality.urlpatterns,
     *notifications.urlpatterns,
+    *rosters.urlpatterns,
     *router.urls,
     # Last: nothing above matched. Not the bare root: /api/schema/ and /api/docs/ pass through it.
     re_path(r"^.+$", NoSuchEndpoint.as_view(), name="api-no-such-endpoint"),

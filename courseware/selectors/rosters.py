@@ -190,6 +190,7 @@ def roster_plan(*, parsed: Parsed, course: Course) -> RosterPlan:
         user_actions,
         class_actions,
         plan.errors,
+        parsed.unread,
     )
     plan.errors.sort(key=lambda error: (error.file, error.line, error.field))
     return plan
@@ -455,6 +456,7 @@ def _plan_enrolments(
     users: dict[str, UserAction],
     classes: dict[str, ClassAction],
     errors: list[RowError],
+    unread: set[tuple[str, str]],
 ) -> list[EnrolmentAction]:
     def error(line: int, name: str, message: str) -> None:
         errors.append(RowError("enrollments.csv", line, name, message))
@@ -504,6 +506,10 @@ def _plan_enrolments(
         class_action = classes.get(row.classSourcedId)
         user = user_action.user if user_action else known_users.get(row.userSourcedId)
         room = class_action.classroom if class_action else known_classes.get(row.classSourcedId)
+        if ("users", row.userSourcedId) in unread or ("classes", row.classSourcedId) in unread:
+            action.verb = Verb.SKIP
+            action.note = _("Its user or class has an error of its own.")
+            continue
         if user_action is None and user is None:
             error(
                 line,

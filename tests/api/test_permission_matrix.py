@@ -585,6 +585,15 @@ MATRIX = [
         lambda o: {"classrooms": [o.school.classroom.pk], "title": "Quiz", "body": "On *Friday*."},
         _expect(201, 201, 404, 403, 403),
     ),
+    # --- rosters: school admins only; the import takes a multipart zip, so JSON is a 415 for
+    # the one role let through (tests/courseware/rosters/test_api.py sends real exports).
+    (
+        "rosters-import",
+        "post",
+        lambda o: "/api/v1/rosters/import/",
+        lambda o: {},
+        _expect(415, 403, 403, 403, 403),
+    ),
 ]
 
 

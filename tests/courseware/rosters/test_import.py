@@ -199,7 +199,7 @@ def test_bad_rows_are_reported_with_file_line_and_field_and_nothing_is_imported(
     data["users"][1]["email"] = "not-an-address"
     data["users"][2]["role"] = "wizard"
     data["classes"][1]["termSourcedIds"] = "term-404"
-    data["enrollments"].append(enrolment("e-x", "c-missing", "s-0"))
+    data["enrollments"].append(enrolment("e-x", "c-missing", "t-1", role="teacher"))
     before = snapshot()
     with pytest.raises(RosterRejected) as rejected:
         run(data, course=course)
