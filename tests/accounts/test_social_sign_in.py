@@ -286,3 +286,19 @@ def test_the_domain_list_is_checked_again_at_every_sign_in(client, providers_on,
     response = sign_in(client, providers_on, "google", google("ada@school.example"))
     _refused(response, "Only accounts of the school")
     assert signed_in_user(client) is None
+
+
+def test_a_signed_in_person_can_connect_a_provider_to_their_own_account(client, providers_on, db):
+    """Refused by address with no domains listed, the owner connects it after signing in."""
+    student = StudentFactory(email="ada@gmail.com")
+    client.force_login(student)
+    providers_on.next_identity = google("ada@gmail.com", hd=None)
+    start = client.post(reverse("google_login"), {"process": "connect"})
+    consent = requests.get(start["Location"], allow_redirects=False, timeout=5)
+    back = urlsplit(consent.headers["Location"])
+    response = client.get(f"{back.path}?{back.query}")
+    assert response.status_code == 302
+    assert SocialAccount.objects.get(provider="google").user == student
+    client.logout()
+    sign_in(client, providers_on, "google", google("ada@gmail.com", hd=None))
+    assert signed_in_user(client) == student

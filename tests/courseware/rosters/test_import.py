@@ -185,8 +185,11 @@ def test_an_ended_enrolment_and_an_archived_class_come_back_when_active_again(co
     later = copy.deepcopy(data)
     later["enrollments"][2]["status"] = "tobedeleted"
     later["classes"][0]["status"] = "tobedeleted"
+    later["users"][1]["enabledUser"] = "false"
     run(later, course=course)
+    assert not User.objects.get(roster_link__sourced_id="s-0").is_active
     plan = run(data, course=course)
+    assert User.objects.get(roster_link__sourced_id="s-0").is_active
     assert plan.counts()["classes"]["update"] == 1
     room = Classroom.objects.get(roster_link__sourced_id="c-a")
     assert not room.is_archived
