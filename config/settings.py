@@ -211,12 +211,14 @@ MICROSOFT_CLIENT_SECRET = read_str("MICROSOFT_CLIENT_SECRET", default="")
 # The Entra ID tenant (its id or primary domain) whose accounts may sign in; "organizations"
 # lets any work or school account try, and the domain list then decides.
 MICROSOFT_TENANT_ID = read_str("MICROSOFT_TENANT_ID", default="organizations")
+GOOGLE_SIGN_IN = bool(GOOGLE_CLIENT_ID and GOOGLE_CLIENT_SECRET)
+MICROSOFT_SIGN_IN = bool(MICROSOFT_CLIENT_ID and MICROSOFT_CLIENT_SECRET)
 SOCIALACCOUNT_ADAPTER = "accounts.social.SocialAccountAdapter"
 SOCIALACCOUNT_PROVIDERS = {
     "google": {
         "APPS": (
             [{"client_id": GOOGLE_CLIENT_ID, "secret": GOOGLE_CLIENT_SECRET, "key": ""}]
-            if GOOGLE_CLIENT_ID and GOOGLE_CLIENT_SECRET
+            if GOOGLE_SIGN_IN
             else []
         ),
         "SCOPE": ["openid", "profile", "email"],
@@ -232,7 +234,7 @@ SOCIALACCOUNT_PROVIDERS = {
                     "settings": {"tenant": MICROSOFT_TENANT_ID},
                 }
             ]
-            if MICROSOFT_CLIENT_ID and MICROSOFT_CLIENT_SECRET
+            if MICROSOFT_SIGN_IN
             else []
         ),
         "SCOPE": ["User.Read"],
@@ -384,8 +386,8 @@ CONTENT_SECURITY_POLICY = {
         # A sign-in button posts to Lectern, which redirects to the provider's sign-in page.
         "form-action": [
             "'self'",
-            *(["https://accounts.google.com"] if GOOGLE_CLIENT_ID else []),
-            *(["https://login.microsoftonline.com"] if MICROSOFT_CLIENT_ID else []),
+            *(["https://accounts.google.com"] if GOOGLE_SIGN_IN else []),
+            *(["https://login.microsoftonline.com"] if MICROSOFT_SIGN_IN else []),
         ],
         "base-uri": ["'self'"],
         "object-src": ["'none'"],

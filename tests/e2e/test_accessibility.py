@@ -23,12 +23,15 @@ from courseware.models import (
     MembershipRole,
     Rubric,
 )
+from courseware.services.rosters import roster_import_record
 from courseware.services.submissions import (
     submission_draft_save,
     submission_start,
     submission_submit,
 )
 from courseware.services.teaching import quiz_attempt_start, quiz_attempt_submit
+from tests.courseware.rosters.exports import export_zip
+from tests.courseware.rosters.exports import school as roster_school
 from tests.e2e.axe import axe_violations, format_violations
 
 PASSWORD = "lectern-demo"
@@ -80,6 +83,15 @@ def _crawl(demo_school) -> dict[str, tuple[str | None, list[tuple[str, int]]]]:
     unit = course.units.order_by("pk").first()
     prompt = essay.prompt
     rubric = Rubric.objects.order_by("pk").first()
+    with_errors = roster_school(2)
+    with_errors["users"][1]["email"] = "nobody"
+    roster_upload = roster_import_record(
+        archive=export_zip(with_errors),
+        file_name="export.zip",
+        course=course,
+        by=None,
+        now=timezone.now(),
+    )
 
     def url(name, *args, query=""):
         return reverse(name, args=args) + query
@@ -154,6 +166,9 @@ def _crawl(demo_school) -> dict[str, tuple[str | None, list[tuple[str, int]]]]:
         url("courseware:classroom-detail", classroom.pk),
         url("courseware:classroom-roster", classroom.pk),
         url("courseware:classroom-enrol", classroom.pk),
+        url("courseware:roster-import"),
+        url("courseware:roster-import-preview", roster_upload.pk),
+        url("socialaccount_connections"),
         url("accounts:profile"),
     ]
     anonymous_pages = [
