@@ -94,6 +94,7 @@ def roster_import_apply(*, upload: RosterImport, now: datetime) -> RosterPlan:
 
 def _apply(plan: RosterPlan, *, course: Course, now: datetime) -> None:
     users = {}
+    new_user_links = []
     for action in plan.users:
         row = action.row
         if action.verb == Verb.CREATE:
@@ -105,7 +106,7 @@ def _apply(plan: RosterPlan, *, course: Course, now: datetime) -> None:
                 first_name=row.givenName,
                 last_name=row.familyName,
             )
-            RosterUser.objects.create(sourced_id=row.sourcedId, user=user)
+            new_user_links.append(RosterUser(sourced_id=row.sourcedId, user=user))
         elif action.verb == Verb.UPDATE:
             user = action.user
             link = action.link or RosterUser.objects.create(sourced_id=row.sourcedId, user=user)
@@ -129,6 +130,8 @@ def _apply(plan: RosterPlan, *, course: Course, now: datetime) -> None:
             user = action.user
         if user is not None:
             users[row.sourcedId] = user
+
+    RosterUser.objects.bulk_create(new_user_links, batch_size=500)
 
     classes = {}
     archive_after = []
@@ -165,19 +168,31 @@ def _apply(plan: RosterPlan, *, course: Course, now: datetime) -> None:
             sourced_id__in={a.row.classSourcedId for a in plan.enrolments} - set(classes)
         )
     }
+    # New enrolments are written together: a school's roster has thousands. The plan has
+    # checked each (roles, duplicates, clashes with memberships made by hand).
+    room_ids = {room.pk for room in classes.values()} | {room.pk for room in known_classes.values()}
+    held = set(
+        Membership.objects.filter(classroom_id__in=room_ids).values_list("user_id", "classroom_id")
+    )
+    new_memberships, new_links = [], []
     for action in plan.enrolments:
         row = action.row
-        if action.verb in (Verb.CREATE, Verb.UPDATE):
+        if action.verb == Verb.CREATE:
             user = users.get(row.userSourcedId) or known_users[row.userSourcedId]
             room = classes.get(row.classSourcedId) or known_classes[row.classSourcedId]
-            membership_add(classroom=room, user=user, role=action.role)
-            if action.link is None:
-                RosterEnrolment.objects.create(
+            if (user.pk, room.pk) not in held:
+                held.add((user.pk, room.pk))
+                new_memberships.append(Membership(user=user, classroom=room, role=action.role))
+            new_links.append(
+                RosterEnrolment(
                     sourced_id=row.sourcedId, user=user, classroom=room, role=action.role
                 )
-            else:
-                action.link.ended_at = None
-                action.link.save(update_fields=["ended_at", "updated_at"])
+            )
+        elif action.verb == Verb.UPDATE:
+            link = action.link
+            membership_add(classroom=link.classroom, user=link.user, role=link.role)
+            link.ended_at = None
+            link.save(update_fields=["ended_at", "updated_at"])
         elif action.verb == Verb.ARCHIVE:
             link = action.link
             membership = Membership.objects.filter(
@@ -187,6 +202,9 @@ def _apply(plan: RosterPlan, *, course: Course, now: datetime) -> None:
                 membership_remove(membership=membership)
             link.ended_at = now
             link.save(update_fields=["ended_at", "updated_at"])
+
+    Membership.objects.bulk_create(new_memberships, batch_size=500)
+    RosterEnrolment.objects.bulk_create(new_links, batch_size=500)
 
     for action in archive_after:
         classroom_archive(classroom=action.classroom, now=now)
