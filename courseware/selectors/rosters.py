@@ -537,6 +537,10 @@ def _plan_enrolments(
             action.verb = Verb.SKIP
             action.note = _("The user is not imported.")
             continue
+        if class_action is not None and class_action.verb == Verb.SKIP and room is None:
+            action.verb = Verb.SKIP
+            action.note = _("The class is not imported.")
+            continue
         if role == MembershipRole.TEACHER and account_role not in (Role.TEACHER, Role.ADMIN):
             error(line, "role", _("Only a teacher's account can teach a class."))
         if role == MembershipRole.STUDENT and account_role != Role.STUDENT:

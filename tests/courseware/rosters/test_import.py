@@ -291,3 +291,16 @@ def test_the_plan_runs_a_fixed_number_of_queries(course, django_assert_num_queri
     with django_assert_num_queries(len(few)):
         plan = roster_import_plan(upload=upload_big)
     assert len(plan.users) == 26
+
+
+def test_a_class_deleted_before_lectern_ever_saw_it_is_skipped_with_its_enrolments(course):
+    data = school(students=1)
+    data["classes"][1]["status"] = "tobedeleted"
+    data["users"][1]["enabledUser"] = "false"
+    plan = run(data, course=course)
+    counts = plan.counts()
+    assert counts["classes"]["skip"] == 1
+    assert counts["users"]["skip"] == 1
+    # Class B's two enrolments and the inactive student's one in class A.
+    assert counts["enrollments"] == {**counts["enrollments"], "create": 1, "skip": 3}
+    assert not Classroom.objects.filter(name="12 History B").exists()
