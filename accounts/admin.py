@@ -3,7 +3,7 @@ from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import User
+from accounts.models import ListedTeacher, SignInDomain, User
 from courseware.services.notifications import invitation_record
 
 
@@ -64,3 +64,20 @@ class UserAdmin(DjangoUserAdmin):
             _("%(n)s invitations sent; accounts that have a password were skipped.")
             % {"n": invited},
         )
+
+
+@admin.register(SignInDomain)
+class SignInDomainAdmin(admin.ModelAdmin):
+    """The school's domains: while any are listed, only they may sign in with Google or
+    Microsoft (docs/INTEGRATIONS.md)."""
+
+    list_display = ["domain", "added_at"]
+    search_fields = ["domain"]
+
+
+@admin.register(ListedTeacher)
+class ListedTeacherAdmin(admin.ModelAdmin):
+    """Addresses whose first sign-in with Google or Microsoft makes a teacher account."""
+
+    list_display = ["email", "added_at"]
+    search_fields = ["email"]

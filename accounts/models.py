@@ -1,6 +1,9 @@
 """People who use Lectern and the role that says what each may create."""
 
+import re
+
 from django.contrib.auth.models import AbstractUser, UserManager
+from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
@@ -62,3 +65,63 @@ class User(AbstractUser):
     def name(self) -> str:
         """The name shown on pages: the display name, else the full name, else the username."""
         return self.display_name or self.get_full_name() or self.username
+
+
+# --- Sign in with Google and Microsoft --------------------------------------------------------
+
+domain_validator = RegexValidator(
+    r"^(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$",
+    _("Enter a domain such as school.edu.au: letters, digits, dots and dashes, no “@”."),
+    flags=re.IGNORECASE,
+)
+
+
+class SignInDomain(models.Model):
+    """A domain of the school's: while any are listed, only addresses in them may sign in with
+    Google or Microsoft, and only they are linked to existing accounts."""
+
+    domain = models.CharField(
+        _("domain"),
+        max_length=253,
+        unique=True,
+        validators=[domain_validator],
+        help_text=_("For example school.edu.au. For Google, list the Workspace's own domain."),
+    )
+    added_at = models.DateTimeField(_("added at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("sign-in domain")
+        verbose_name_plural = _("sign-in domains")
+        ordering = ["domain"]
+
+    def __str__(self) -> str:
+        return self.domain
+
+    def save(self, *args, **kwargs):
+        self.domain = self.domain.strip().lower()
+        super().save(*args, **kwargs)
+
+    def clean(self) -> None:
+        self.domain = self.domain.strip().lower()
+
+
+class ListedTeacher(models.Model):
+    """An address whose first sign-in with Google or Microsoft makes a teacher account."""
+
+    email = models.EmailField(_("email address"), unique=True)
+    added_at = models.DateTimeField(_("added at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("listed teacher")
+        verbose_name_plural = _("listed teachers")
+        ordering = ["email"]
+
+    def __str__(self) -> str:
+        return self.email
+
+    def save(self, *args, **kwargs):
+        self.email = self.email.strip().lower()
+        super().save(*args, **kwargs)
+
+    def clean(self) -> None:
+        self.email = self.email.strip().lower()

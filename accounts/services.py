@@ -64,3 +64,24 @@ def user_complete_signup(*, user: User, display_name: str) -> User:
     user.full_clean(exclude=["password"])
     user.save()
     return user
+
+
+@transaction.atomic
+def user_update_details(*, user: User, email: str, first_name: str, last_name: str) -> User:
+    """Change a person's address and names, as the school's roster has them."""
+    user.email = User.objects.normalize_email(email).lower()
+    user.first_name = first_name
+    user.last_name = last_name
+    user.full_clean(exclude=["password"])
+    user.save(update_fields=["email", "first_name", "last_name"])
+    return user
+
+
+@transaction.atomic
+def user_set_active(*, user: User, active: bool) -> User:
+    """Deactivate an account (it can no longer sign in; everything it made is kept) or bring
+    it back."""
+    if user.is_active != active:
+        user.is_active = active
+        user.save(update_fields=["is_active"])
+    return user

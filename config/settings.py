@@ -49,6 +49,9 @@ INSTALLED_APPS = [
     "csp",
     "allauth",
     "allauth.account",
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.google",
+    "allauth.socialaccount.providers.microsoft",
     "axes",
     "rest_framework",
     "rest_framework.authtoken",
@@ -201,6 +204,55 @@ ACCOUNT_RATE_LIMITS = {
     "change_password": "5/m/user",
 }
 
+# --- Sign in with Google and Microsoft -------------------------------------------------------
+# A provider is offered only when its client id and secret are set: without them it has no
+# button, and its sign-in URLs answer 404 (accounts.social). Who may sign in (the school's
+# domains) and who becomes a teacher are kept in the database, edited in the admin.
+GOOGLE_CLIENT_ID = read_str("GOOGLE_CLIENT_ID", default="")
+GOOGLE_CLIENT_SECRET = read_str("GOOGLE_CLIENT_SECRET", default="")
+MICROSOFT_CLIENT_ID = read_str("MICROSOFT_CLIENT_ID", default="")
+MICROSOFT_CLIENT_SECRET = read_str("MICROSOFT_CLIENT_SECRET", default="")
+# The Entra ID tenant (its id or primary domain) whose accounts may sign in; "organizations"
+# lets any work or school account try, and the domain list then decides.
+MICROSOFT_TENANT_ID = read_str("MICROSOFT_TENANT_ID", default="organizations")
+GOOGLE_SIGN_IN = bool(GOOGLE_CLIENT_ID and GOOGLE_CLIENT_SECRET)
+MICROSOFT_SIGN_IN = bool(MICROSOFT_CLIENT_ID and MICROSOFT_CLIENT_SECRET)
+SOCIALACCOUNT_ADAPTER = "accounts.social.SocialAccountAdapter"
+SOCIALACCOUNT_PROVIDERS = {
+    "google": {
+        "APPS": (
+            [{"client_id": GOOGLE_CLIENT_ID, "secret": GOOGLE_CLIENT_SECRET, "key": ""}]
+            if GOOGLE_SIGN_IN
+            else []
+        ),
+        "SCOPE": ["openid", "profile", "email"],
+        "OAUTH_PKCE_ENABLED": True,
+    },
+    "microsoft": {
+        "APPS": (
+            [
+                {
+                    "client_id": MICROSOFT_CLIENT_ID,
+                    "secret": MICROSOFT_CLIENT_SECRET,
+                    "key": "",
+                    "settings": {"tenant": MICROSOFT_TENANT_ID},
+                }
+            ]
+            if MICROSOFT_SIGN_IN
+            else []
+        ),
+        "SCOPE": ["User.Read"],
+        "OAUTH_PKCE_ENABLED": True,
+    },
+}
+# An existing account is signed in (and linked) by a provider's verified address only when the
+# address is in one of the school's listed domains; accounts.social decides, allauth links.
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = True
+SOCIALACCOUNT_EMAIL_AUTHENTICATION_AUTO_CONNECT = True
+SOCIALACCOUNT_EMAIL_VERIFICATION = "none"  # only verified addresses get this far
+SOCIALACCOUNT_STORE_TOKENS = False
+SOCIALACCOUNT_AUTO_SIGNUP = True
+
 # django-axes guards the Django admin login only; the site's own login is allauth's.
 AXES_ONLY_ADMIN_SITE = True
 AXES_HANDLER = "accounts.axes.AdminLoginHandler"
@@ -335,7 +387,12 @@ CONTENT_SECURITY_POLICY = {
         "font-src": ["'self'"],
         "connect-src": ["'self'"],
         "frame-ancestors": ["'none'"],
-        "form-action": ["'self'"],
+        # A sign-in button posts to Lectern, which redirects to the provider's sign-in page.
+        "form-action": [
+            "'self'",
+            *(["https://accounts.google.com"] if GOOGLE_SIGN_IN else []),
+            *(["https://login.microsoftonline.com"] if MICROSOFT_SIGN_IN else []),
+        ],
         "base-uri": ["'self'"],
         "object-src": ["'none'"],
     }

@@ -255,3 +255,9 @@ def can_sync_lms_roster(user: User | AnonymousUser, classroom: Classroom) -> boo
 def can_view_grade_passback(user: User | AnonymousUser, classroom: Classroom) -> bool:
     """Markers see how sending grades to the LMS went, and send failed ones again."""
     return can_mark(user, classroom)
+# --- Rosters: importing the school's OneRoster export --------------------------------------------
+
+
+def can_import_rosters(user: User | AnonymousUser) -> bool:
+    """School admins import the school's roster (accounts, classes, enrolments); nobody else."""
+    return is_school_admin(user)

@@ -29,6 +29,46 @@ MATRIX = [
         {**dict.fromkeys(ROLES, 200), "anonymous": LOGIN},
     ),
     ("accounts:profile", lambda s: {}, {**dict.fromkeys(ROLES, 200), "anonymous": LOGIN}),
+    # Sign in with Google and Microsoft. Not configured here, so the providers' own pages are a
+    # 404 for everyone; configured, they are tested in tests/accounts/test_social_sign_in.py.
+    (
+        "socialaccount_connections",
+        lambda s: {},
+        {**dict.fromkeys(ROLES, 200), "anonymous": LOGIN},
+    ),
+    ("socialaccount_login_cancelled", lambda s: {}, dict.fromkeys(ROLES, 200)),
+    ("socialaccount_login_error", lambda s: {}, dict.fromkeys(ROLES, 401)),
+    # Without a sign-in under way there is nothing to sign up with: back to the login page.
+    ("socialaccount_signup", lambda s: {}, dict.fromkeys(ROLES, 302)),
+    *(
+        (name, lambda s: {}, dict.fromkeys(ROLES, 404))
+        for name in [
+            "google_login",
+            "google_callback",
+            "google_login_by_token",
+            "microsoft_login",
+            "microsoft_callback",
+        ]
+    ),
+    # The school's sign-in domains and listed teachers: school admins, in the Django admin.
+    *(
+        (
+            f"admin:{model}_changelist",
+            lambda s: {},
+            {**dict.fromkeys(ROLES, "admin-login"), "school_admin": 200},
+        )
+        for model in [
+            "accounts_signindomain",
+            "accounts_listedteacher",
+            "socialaccount_socialaccount",
+            "socialaccount_socialapp",
+            # What OneRoster imports brought in (the import pages: tests/courseware/rosters).
+            "courseware_rosterimport",
+            "courseware_rosteruser",
+            "courseware_rosterclass",
+            "courseware_rosterenrolment",
+        ]
+    ),
     # Notifications: everyone signed in has their own; posting announcements is for teachers.
     *(
         (name, lambda s: {}, {**dict.fromkeys(ROLES, 200), "anonymous": LOGIN})

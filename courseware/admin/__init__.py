@@ -6,6 +6,7 @@ from courseware.admin import (  # noqa: F401 - registers the model admins
     marking,
     notifications,
     originality,
+    rosters,
     submissions,
     teaching,
 )

@@ -14,6 +14,7 @@ from courseware.api import (
     originality,
     quizzes,
     setting,
+    rosters,
     submissions,
     teaching,
 )
@@ -53,6 +54,7 @@ urlpatterns = [
     *originality.urlpatterns,
     *notifications.urlpatterns,
     *setting.urlpatterns,
+    *rosters.urlpatterns,
     *router.urls,
     # Last: nothing above matched. Not the bare root: /api/schema/ and /api/docs/ pass through it.
     re_path(r"^.+$", NoSuchEndpoint.as_view(), name="api-no-such-endpoint"),

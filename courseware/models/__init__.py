@@ -63,6 +63,7 @@ from courseware.models.originality import (
     ReportStatus,
 )
 from courseware.models.setting import AssignmentDraft, QuizAttemptGrant
+from courseware.models.rosters import RosterClass, RosterEnrolment, RosterImport, RosterUser
 from courseware.models.submissions import Submission, SubmissionStatus, SubmissionVersion
 from courseware.models.teaching import (
     Assignment,
@@ -138,6 +139,10 @@ __all__ = [
     "ReadingKind",
     "ReadingProgress",
     "ReportStatus",
+    "RosterClass",
+    "RosterEnrolment",
+    "RosterImport",
+    "RosterUser",
     "Rubric",
     "Section",
     "SectionKind",

@@ -8,6 +8,7 @@ from courseware.urls import (
     notifications,
     originality,
     quizzes,
+    rosters,
     submissions,
     teaching,
 )
@@ -24,4 +25,5 @@ urlpatterns = [
     *notifications.urlpatterns,
     *help.urlpatterns,
     *integrations.urlpatterns,
+    *rosters.urlpatterns,
 ]

@@ -684,6 +684,15 @@ MATRIX = [
         None,
         _expect(404, 200, 404, 403, 404),
     ),
+    # --- rosters: school admins only; the import takes a multipart zip, so JSON is a 415 for
+    # the one role let through (tests/courseware/rosters/test_api.py sends real exports).
+    (
+        "rosters-import",
+        "post",
+        lambda o: "/api/v1/rosters/import/",
+        lambda o: {},
+        _expect(415, 403, 403, 403, 403),
+    ),
 ]
 
 

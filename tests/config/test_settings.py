@@ -95,3 +95,38 @@ def test_a_password_in_a_bad_url_is_not_printed():
     result = _run(["manage.py", "check"], {**PRODUCTION, "DATABASE_URL": bad})
     assert result.returncode != 0
     assert "s3cret-pw" not in result.stderr
+
+
+SIGN_IN_SETTINGS = (
+    "import django, json; django.setup(); from django.conf import settings as s; "
+    "p = s.SOCIALACCOUNT_PROVIDERS; "
+    "print(json.dumps({'google': p['google']['APPS'], 'microsoft': p['microsoft']['APPS'], "
+    "'form_action': s.CONTENT_SECURITY_POLICY['DIRECTIVES']['form-action']}))"
+)
+
+
+def test_sign_in_providers_are_configured_by_the_environment_alone():
+    unset = json.loads(_run(["-c", SIGN_IN_SETTINGS], {}).stdout)
+    assert unset == {"google": [], "microsoft": [], "form_action": ["'self'"]}
+    half = json.loads(_run(["-c", SIGN_IN_SETTINGS], {"GOOGLE_CLIENT_ID": "id-only"}).stdout)
+    assert half["google"] == []  # a client id without its secret offers nothing
+    assert half["form_action"] == ["'self'"]
+    result = _run(
+        ["-c", SIGN_IN_SETTINGS],
+        {
+            "GOOGLE_CLIENT_ID": "g-id",
+            "GOOGLE_CLIENT_SECRET": "g-secret",
+            "MICROSOFT_CLIENT_ID": "m-id",
+            "MICROSOFT_CLIENT_SECRET": "m-secret",
+            "MICROSOFT_TENANT_ID": "school-tenant",
+        },
+    )
+    assert result.returncode == 0, result.stderr
+    values = json.loads(result.stdout)
+    assert values["google"] == [{"client_id": "g-id", "secret": "g-secret", "key": ""}]
+    assert values["microsoft"][0]["settings"] == {"tenant": "school-tenant"}
+    assert values["form_action"] == [
+        "'self'",
+        "https://accounts.google.com",
+        "https://login.microsoftonline.com",
+    ]

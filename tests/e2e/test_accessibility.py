@@ -25,14 +25,17 @@ from courseware.models import (
     MembershipRole,
     Rubric,
 )
-from courseware.services.setting import essay_task_set
 from courseware.services.help import help_request_ask, help_request_reply
+from courseware.services.rosters import roster_import_record
+from courseware.services.setting import essay_task_set
 from courseware.services.submissions import (
     submission_draft_save,
     submission_start,
     submission_submit,
 )
 from courseware.services.teaching import quiz_attempt_start, quiz_attempt_submit
+from tests.courseware.rosters.exports import export_zip
+from tests.courseware.rosters.exports import school as roster_school
 from tests.e2e.axe import axe_violations, format_violations
 
 PASSWORD = "lectern-demo"
@@ -103,6 +106,15 @@ def _crawl(demo_school) -> dict[str, tuple[str | None, list[tuple[str, int]]]]:
         set_it=False,
         assignment_fields={"opens_at": now, "due_at": now + timedelta(days=7)},
     ).draft
+    with_errors = roster_school(2)
+    with_errors["users"][1]["email"] = "nobody"
+    roster_upload = roster_import_record(
+        archive=export_zip(with_errors),
+        file_name="export.zip",
+        course=course,
+        by=None,
+        now=timezone.now(),
+    )
 
     def url(name, *args, query=""):
         return reverse(name, args=args) + query
@@ -184,6 +196,9 @@ def _crawl(demo_school) -> dict[str, tuple[str | None, list[tuple[str, int]]]]:
         url("courseware:classroom-detail", classroom.pk),
         url("courseware:classroom-roster", classroom.pk),
         url("courseware:classroom-enrol", classroom.pk),
+        url("courseware:roster-import"),
+        url("courseware:roster-import-preview", roster_upload.pk),
+        url("socialaccount_connections"),
         url("accounts:profile"),
     ]
     anonymous_pages = [
