@@ -1,5 +1,12 @@
 """Courseware models: content (what is taught) and teaching (who is taught it, and how)."""
 
+from courseware.models.annotations import (
+    Annotation,
+    AnnotationKind,
+    AnnotationParticipation,
+    AnnotationSettings,
+    AnnotationVisibility,
+)
 from courseware.models.content import (
     Choice,
     Course,
@@ -69,6 +76,11 @@ from courseware.models.teaching import (
 )
 
 __all__ = [
+    "Annotation",
+    "AnnotationKind",
+    "AnnotationParticipation",
+    "AnnotationSettings",
+    "AnnotationVisibility",
     "Announcement",
     "CalendarFeed",
     "Delivery",

@@ -1,6 +1,7 @@
 """Courseware URLs, one module per area, all in the ``courseware`` namespace."""
 
 from courseware.urls import (
+    annotations,
     content,
     marking,
     notifications,
@@ -20,4 +21,5 @@ urlpatterns = [
     *marking.urlpatterns,
     *originality.urlpatterns,
     *notifications.urlpatterns,
+    *annotations.urlpatterns,
 ]
