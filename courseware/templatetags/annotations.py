@@ -30,3 +30,13 @@ def essay_evidence(submission) -> list[selectors.Evidence]:
     return selectors.evidence_for_essay(
         student=submission.student, assignment=submission.assignment
     )
+
+
+@register.simple_tag
+def annotation_readings(assignment) -> list:
+    """The readings annotated within an assignment (none for a quiz)."""
+    if assignment.kind == "reading":
+        return [assignment.reading]
+    if assignment.kind == "essay":
+        return list(selectors.annotatable_readings(assignment=assignment).only("slug", "title"))
+    return []
