@@ -6,12 +6,27 @@ from __future__ import annotations
 
 import re
 
+import pytest
 from django.urls import reverse
 from playwright.sync_api import expect
 
 from courseware.models import Annotation, AssignmentKind, Classroom
 from tests.e2e.axe import axe_violations, format_violations
+from tests.e2e.conftest import SCREENSHOT_DIR
 from tests.e2e.test_keyboard_journeys import CLASS_A, _focused, _log_in, _tab_to
+
+
+@pytest.fixture
+def screenshot(request):
+    """What the reader sees (the viewport): a whole reading as one image is too tall to look at."""
+    SCREENSHOT_DIR.mkdir(parents=True, exist_ok=True)
+
+    def take(page, label: str):
+        path = SCREENSHOT_DIR / f"{request.node.name}--{label}.png"
+        page.screenshot(path=str(path))
+        return path
+
+    return take
 
 
 def _axe_clean(page) -> None:
