@@ -243,3 +243,17 @@ def test_deleting_through_the_api_keeps_a_tombstone_and_the_replies(school, obje
     assert client.delete(f"/api/v1/annotations/{objects['note'].pk}/").status_code == 204
     note = Annotation.objects.get(pk=objects["note"].pk)
     assert note.is_deleted and note.replies.count() == 1
+
+
+@pytest.mark.parametrize("model", ["annotation", "annotationparticipation"])
+@pytest.mark.parametrize("role", ROLES)
+def test_the_admin_lists_annotations_for_school_admins_only(client, school, objects, role, model):
+    user = school.user_for(role)
+    if user is not None:
+        client.force_login(user)
+    response = client.get(reverse(f"admin:courseware_{model}_changelist"))
+    if role == "school_admin":
+        assert response.status_code == 200
+    else:
+        assert response.status_code == 302
+        assert response["Location"].startswith(reverse("admin:login"))
