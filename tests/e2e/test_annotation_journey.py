@@ -122,3 +122,47 @@ def test_a_class_annotates_a_reading_and_the_teacher_endorses(
     question.refresh_from_db()
     assert question.is_endorsed
     _axe_clean(page)
+
+
+def test_annotation_pages_fit_a_phone_and_the_editor_lists_evidence(
+    page, live_server, demo_school, screenshot
+):
+    from django.utils import timezone
+
+    from courseware.services.annotations import annotation_create
+    from tests.factories import submission_for
+
+    classroom = Classroom.objects.get(join_code=CLASS_A)
+    essay = classroom.assignments.get(kind=AssignmentKind.ESSAY)
+    reading = essay.prompt.readings.order_by("pk").first()
+    student = classroom.memberships.get(user__username="ava.chen").user
+    paragraph = next(p for p in reading.paragraphs.order_by("number") if len(p.text) > 60)
+    quote = paragraph.text[:40].rsplit(" ", 1)[0]
+    annotation_create(
+        assignment=essay,
+        reading=reading,
+        author=student,
+        paragraph_number=paragraph.number,
+        kind="note",
+        text="Useful for the *second* paragraph of my essay.",
+        visibility="private",
+        exact=quote,
+        now=timezone.now(),
+    )
+    submission_for(essay, student)
+    page.set_viewport_size({"width": 390, "height": 844})
+    _log_in(page, live_server, "ava.chen")
+
+    url = reverse("courseware:annotation-reading", args=[essay.pk, reading.slug])
+    page.goto(f"{live_server.url}{url}")
+    expect(page.locator("mark.annotation-mark").first).to_have_text(quote)
+    width = page.evaluate("() => document.documentElement.scrollWidth")
+    assert width <= 390, f"the annotated reading is {width}px wide on a 390px phone"
+    screenshot(page, "phone-annotated-reading")
+
+    page.goto(f"{live_server.url}{reverse('courseware:essay-write', args=[essay.pk])}")
+    button = page.get_by_role("button", name="Use as evidence")
+    expect(button).to_have_count(1)
+    assert button.get_attribute("data-quote") == quote
+    assert button.get_attribute("data-cite") == f"[[{reading.slug}#p-{paragraph.number}]]"
+    _axe_clean(page)
