@@ -8,12 +8,15 @@ import re
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 from playwright.sync_api import expect
 
 from courseware.models import Annotation, AssignmentKind, Classroom
+from courseware.services.annotations import annotation_create
 from tests.e2e.axe import axe_violations, format_violations
 from tests.e2e.conftest import SCREENSHOT_DIR
 from tests.e2e.test_keyboard_journeys import CLASS_A, _focused, _log_in, _tab_to
+from tests.factories import submission_for
 
 
 @pytest.fixture
@@ -127,11 +130,6 @@ def test_a_class_annotates_a_reading_and_the_teacher_endorses(
 def test_annotation_pages_fit_a_phone_and_the_editor_lists_evidence(
     page, live_server, demo_school, screenshot
 ):
-    from django.utils import timezone
-
-    from courseware.services.annotations import annotation_create
-    from tests.factories import submission_for
-
     classroom = Classroom.objects.get(join_code=CLASS_A)
     essay = classroom.assignments.get(kind=AssignmentKind.ESSAY)
     reading = essay.prompt.readings.order_by("pk").first()

@@ -10,8 +10,9 @@ from django.utils import timezone
 
 from courseware.models import Annotation
 from courseware.services import annotations as services
+from courseware.services.content import reading_import
 from tests.courseware.annotations.conftest import annotate
-from tests.factories import submission_for
+from tests.factories import reading_text, submission_for
 
 pytestmark = pytest.mark.django_db
 
@@ -181,3 +182,22 @@ def test_the_essay_editor_lists_the_students_own_annotations_to_use_as_evidence(
     ) in page
     assert f'data-cite="[[{slug}#p-5]]"' in page
     assert f'data-cite="[[{slug}#p-3]]"' not in page
+
+
+def test_a_note_whose_words_left_the_reading_is_shown_as_orphaned_not_lost(client, school, world):
+    annotate(world, school.student, number=4, exact="on the question numbered 4", text="Kept")
+    paragraphs = reading_text(6).split("\n\n")
+    paragraphs[3] = "Paragraph 4 was rewritten completely."
+    reading_import(
+        text="\n\n".join(paragraphs),
+        slug=world.text.slug,
+        title=world.text.title,
+        author=world.text.author,
+        kind=world.text.kind,
+        citation=world.text.citation,
+    )
+    client.force_login(school.student)
+    page = client.get(_url(world)).content.decode()
+    orphans = page[page.index('id="orphans-heading"') :]
+    assert "Kept" in orphans and "on the question numbered 4" in orphans
+    assert "Written on paragraph 4" in orphans
