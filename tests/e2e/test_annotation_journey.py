@@ -164,3 +164,45 @@ def test_annotation_pages_fit_a_phone_and_the_editor_lists_evidence(
     assert button.get_attribute("data-quote") == quote
     assert button.get_attribute("data-cite") == f"[[{reading.slug}#p-{paragraph.number}]]"
     _axe_clean(page)
+
+
+def test_a_student_annotates_words_selected_with_the_mouse(page, live_server, demo_school):
+    classroom = Classroom.objects.get(join_code=CLASS_A)
+    work = classroom.assignments.get(kind=AssignmentKind.READING)
+    reading = work.reading
+    paragraph = next(p for p in reading.paragraphs.order_by("number") if len(p.text.split()) > 10)
+    words = paragraph.text.split()
+    _log_in(page, live_server, "ava.chen")
+    page.goto(
+        f"{live_server.url}{reverse('courseware:annotation-reading', args=[work.pk, reading.slug])}"
+    )
+    text = page.locator(f".ap-text[data-paragraph='{paragraph.number}']")
+    # Select from inside the third word to inside the fifth, as a drag or a long press does:
+    # whole words are taken.
+    expect(text).to_be_visible()
+    page.evaluate(
+        """([number, first, last]) => {
+            const el = document.querySelector(`.ap-text[data-paragraph='${number}']`);
+            const node = el.firstChild;
+            const range = document.createRange();
+            range.setStart(node, first);
+            range.setEnd(node, last);
+            const selection = window.getSelection();
+            selection.removeAllRanges();
+            selection.addRange(range);
+        }""",
+        [
+            paragraph.number,
+            paragraph.text.index(words[2]) + 1,
+            paragraph.text.index(words[4], paragraph.text.index(words[2])) + 1,
+        ],
+    )
+    offer = page.get_by_role("button", name="Annotate the selected words")
+    expect(offer).to_be_visible()
+    offer.click()
+    expect(page.locator("#span-live")).to_have_text(re.compile(r"^Words 3 to 5 of"))
+    page.get_by_label("Your note or question").fill("Three words.")
+    page.get_by_role("button", name="Save annotation").click()
+    expect(page.get_by_text("Your annotation is saved.")).to_be_visible()
+    note = Annotation.objects.get(author__username="ava.chen")
+    assert note.exact == " ".join(words[2:5])
