@@ -253,8 +253,9 @@ class AssignmentAnnotationsView(HideMissingMixin, APIView):
             .order_by("created_at", "pk")
         )
         slug = request.query_params.get("reading")
-        if slug:
-            annotations = annotations.filter(reading__slug=slug[:80])
+        if slug is not None:
+            # Not a slug: no reading has it (and it is not sent to the database).
+            annotations = annotations.filter(reading__slug=slug) if selectors.is_slug(slug) else []
         paginator = self.pagination_class()
         page = list(paginator.paginate_queryset(annotations, request, view=self))
         data = AnnotationSerializer(page, many=True, context=_context(request, page)).data

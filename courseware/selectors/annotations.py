@@ -63,6 +63,14 @@ class AnnotationAccess:
     post_before_seeing: bool
 
 
+SLUG = re.compile(r"[-a-zA-Z0-9_]{1,80}")
+
+
+def is_slug(value: str) -> bool:
+    """Whether a value from a request can be a reading's slug (and so is safe to look up)."""
+    return bool(SLUG.fullmatch(value))
+
+
 def annotatable_readings(*, assignment: Assignment) -> QuerySet[Reading]:
     """The readings annotated within an assignment: a reading assignment's reading, or an essay
     prompt's readings."""
@@ -118,7 +126,8 @@ def visible_annotations(*, user: User | AnonymousUser, access: AnnotationAccess)
     if access.moderator:
         return annotations.filter(own | shared)
     if access.gated:
-        return annotations.filter(own | (shared & Q(parent__author=user.pk)))
+        replies_to_own = Q(parent__author=user.pk, hidden_at__isnull=True)
+        return annotations.filter(own | (shared & replies_to_own))
     not_hidden = Q(hidden_at__isnull=True) & (
         Q(parent__isnull=True) | Q(parent__hidden_at__isnull=True)
     )

@@ -300,7 +300,8 @@ def _back(request, assignment) -> str:
     """Back to the overview the form was on (a reading of this assignment), else the
     assignment."""
     slug = request.POST.get("reading", "")
-    if slug and selectors.annotatable_readings(assignment=assignment).filter(slug=slug).exists():
+    readings = selectors.annotatable_readings(assignment=assignment)
+    if selectors.is_slug(slug) and readings.filter(slug=slug).exists():
         return reverse("courseware:annotation-overview", kwargs={"pk": assignment.pk, "slug": slug})
     return assignment.get_absolute_url()
 

@@ -146,3 +146,10 @@ def test_a_student_cannot_endorse_and_a_teacher_can(school, world):
     response = teacher.post(url, {"endorsed": True}, format="json")
     assert response.json()["endorsed"] is True
     assert teacher.post(url, {"endorsed": "yes"}, format="json").status_code == 400
+
+
+def test_a_reading_filter_that_is_no_slug_lists_nothing_and_does_not_fail(api, school, world):
+    annotate(world, school.student)
+    response = api.get(_list_url(world), {"reading": "../a b"})
+    assert response.status_code == 200
+    assert response.json()["results"] == []

@@ -201,3 +201,25 @@ def test_a_note_whose_words_left_the_reading_is_shown_as_orphaned_not_lost(clien
     orphans = page[page.index('id="orphans-heading"') :]
     assert "Kept" in orphans and "on the question numbered 4" in orphans
     assert "Written on paragraph 4" in orphans
+
+
+def test_a_gated_student_sees_replies_to_their_own_notes_but_not_hidden_ones(client, school, world):
+    services.annotation_settings_set(
+        assignment=world.reading, post_before_seeing=True, now=timezone.now()
+    )
+    annotate(world, world.peer, text="Classmate note")
+    mine = annotate(world, school.student, text="Own note")
+    services.annotation_reply(
+        parent=mine, author=school.teacher, text="Teacher reply", now=timezone.now()
+    )
+    hidden = services.annotation_reply(
+        parent=mine, author=world.peer, text="Hidden reply", now=timezone.now()
+    )
+    services.annotation_hide(annotation=hidden, by=school.teacher, hidden=True, now=timezone.now())
+    # Deleting their only note puts the student back behind the gate.
+    services.annotation_delete(annotation=mine, by=school.student, now=timezone.now())
+    client.force_login(school.student)
+    page = client.get(_url(world)).content.decode()
+    assert "post a note of your own" in page
+    assert "Teacher reply" in page
+    assert "Hidden reply" not in page and "Classmate note" not in page
