@@ -261,3 +261,33 @@ def can_view_grade_passback(user: User | AnonymousUser, classroom: Classroom) ->
 def can_import_rosters(user: User | AnonymousUser) -> bool:
     """School admins import the school's roster (accounts, classes, enrolments); nobody else."""
     return is_school_admin(user)
+# --- Annotations ---------------------------------------------------------------------------------
+
+if TYPE_CHECKING:
+    from courseware.models import Annotation, Assignment
+
+
+def can_annotate(user: User | AnonymousUser, assignment: Assignment) -> bool:
+    """The class's students and teachers annotate its readings and reply to each other, while the
+    class is active. (School admins who are not in the class read and moderate, not write.)"""
+    return (
+        not assignment.classroom.is_archived
+        and assignment.withdrawn_at is None
+        and _role_in(user, assignment.classroom) is not None
+    )
+
+
+def can_moderate_annotations(user: User | AnonymousUser, classroom: Classroom) -> bool:
+    """A class's teachers (and school admins) endorse and hide its annotations, delete any of
+    them, see the class's heat map and participation, set participation marks and export the
+    annotations as CSV."""
+    return can_manage_classroom(user, classroom)
+
+
+def can_delete_annotation(user: User | AnonymousUser, annotation: Annotation) -> bool:
+    """An annotation is deleted by its writer or by those who moderate the class."""
+    if not (user.is_authenticated and user.is_active):
+        return False
+    if annotation.author_id == user.pk:
+        return True
+    return can_moderate_annotations(user, annotation.assignment.classroom)

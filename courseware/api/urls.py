@@ -7,6 +7,7 @@ from rest_framework.routers import SimpleRouter
 from rest_framework.views import APIView
 
 from courseware.api import (
+    annotations,
     content,
     help,
     marking,
@@ -55,6 +56,7 @@ urlpatterns = [
     *notifications.urlpatterns,
     *setting.urlpatterns,
     *rosters.urlpatterns,
+    *annotations.urlpatterns,
     *router.urls,
     # Last: nothing above matched. Not the bare root: /api/schema/ and /api/docs/ pass through it.
     re_path(r"^.+$", NoSuchEndpoint.as_view(), name="api-no-such-endpoint"),

@@ -1,5 +1,12 @@
 """Courseware models: content (what is taught) and teaching (who is taught it, and how)."""
 
+from courseware.models.annotations import (
+    Annotation,
+    AnnotationKind,
+    AnnotationParticipation,
+    AnnotationSettings,
+    AnnotationVisibility,
+)
 from courseware.models.content import (
     Choice,
     Course,
@@ -88,6 +95,11 @@ __all__ = [
     "LtiLaunchValue",
     "LtiScorePost",
     "ScorePostStatus",
+    "Annotation",
+    "AnnotationKind",
+    "AnnotationParticipation",
+    "AnnotationSettings",
+    "AnnotationVisibility",
     "Announcement",
     "CalendarFeed",
     "Delivery",

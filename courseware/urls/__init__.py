@@ -1,6 +1,7 @@
 """Courseware URLs, one module per area, all in the ``courseware`` namespace."""
 
 from courseware.urls import (
+    annotations,
     content,
     help,
     integrations,
@@ -26,4 +27,5 @@ urlpatterns = [
     *help.urlpatterns,
     *integrations.urlpatterns,
     *rosters.urlpatterns,
+    *annotations.urlpatterns,
 ]
