@@ -1,5 +1,6 @@
 """Courseware models: content (what is taught) and teaching (who is taught it, and how)."""
 
+from courseware.models.analysis import AnalysisTask, Scaffold
 from courseware.models.content import (
     Choice,
     Course,
@@ -69,6 +70,8 @@ from courseware.models.teaching import (
 )
 
 __all__ = [
+    "AnalysisTask",
+    "Scaffold",
     "Announcement",
     "CalendarFeed",
     "Delivery",

@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from courseware.models import Assignment, AssignmentKind, Classroom, EssayPrompt, Reading, Rubric
 from courseware.rubric_templates import rubric_templates
+from courseware.services.analysis import analysis_task_copy
 from courseware.services.content import essay_prompt_create, rubric_create
 from courseware.services.teaching import EDITABLE_FIELDS, assignment_create
 
@@ -119,13 +120,14 @@ def classroom_work_copy(
         for name in ("opens_at", "due_at", "cutoff_at"):
             if fields[name] is not None:
                 fields[name] = fields[name] + offset
-        copies.append(
-            assignment_create(
-                classroom=target,
-                kind=assignment.kind,
-                target=assignment.target,
-                by=by,
-                **fields,
-            )
+        copy = assignment_create(
+            classroom=target,
+            kind=assignment.kind,
+            target=assignment.target,
+            by=by,
+            **fields,
         )
+        if assignment.kind == AssignmentKind.ANALYSIS:
+            analysis_task_copy(task=assignment.analysis_task, assignment=copy)
+        copies.append(copy)
     return copies
