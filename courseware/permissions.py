@@ -211,3 +211,16 @@ def can_post_announcement(user: User | AnonymousUser, classroom: Classroom) -> b
 def can_post_announcements(user: User | AnonymousUser) -> bool:
     """Whether the person may post announcements at all (teachers and school admins)."""
     return can_teach(user)
+
+
+# --- Source-analysis tasks ----------------------------------------------------------------------
+
+
+def can_set_analysis_task(user: User | AnonymousUser, classroom: Classroom) -> bool:
+    """A class's teachers (and school admins) set it source-analysis tasks and see their list."""
+    return can_set_work(user, classroom)
+
+
+def can_answer_analysis_task(user: User | AnonymousUser, assignment: Assignment) -> bool:
+    """Students of the class answer its source-analysis tasks (as they write its essays)."""
+    return can_write_essay(user, assignment)

@@ -7,6 +7,7 @@ from rest_framework.routers import SimpleRouter
 from rest_framework.views import APIView
 
 from courseware.api import (
+    analysis,
     content,
     marking,
     notifications,
@@ -45,6 +46,7 @@ class NoSuchEndpoint(APIView):
 
 
 urlpatterns = [
+    *analysis.urlpatterns,
     *submissions.urlpatterns,
     *marking.urlpatterns,
     *originality.urlpatterns,

@@ -32,6 +32,7 @@ from courseware.models import (
 )
 from courseware.models.analysis import SCAFFOLD_FIELDS
 from courseware.services import submissions as submission_services
+from courseware.services.setting import rubric_from_template
 from courseware.services.teaching import assignment_create
 
 if TYPE_CHECKING:
@@ -60,14 +61,16 @@ def analysis_task_set(
     by: User | None,
     reading: Reading,
     scaffold: str,
-    rubric: Rubric,
+    rubric: Rubric | None = None,
+    rubric_template: str = "",
     prompts: list[str] | None = None,
     paragraph_from: int | None = None,
     paragraph_to: int | None = None,
     assignment_fields: dict[str, Any] | None = None,
 ) -> Assignment:
     """Set a class a source-analysis task on a reading of its course (or a paragraph range of
-    it), with a scaffold's prompts and the rubric it is marked with."""
+    it), with a scaffold's prompts and the rubric it is marked with: one picked, or one made
+    from a template. A refusal anywhere writes nothing."""
     fields = scaffold_fields(scaffold=scaffold, prompts=prompts)
     if (paragraph_from is None) != (paragraph_to is None):
         raise ValidationError(
@@ -86,8 +89,12 @@ def analysis_task_set(
                     % {"title": reading.title, "count": last or 0}
                 }
             )
+    if rubric is None and not rubric_template:
+        raise ValidationError(
+            {"rubric": _("Pick the rubric the task is marked with, or start one from a template.")}
+        )
     if rubric is None:
-        raise ValidationError({"rubric": _("Pick the rubric the task is marked with.")})
+        rubric = rubric_from_template(key=rubric_template, by=by)
     assignment = assignment_create(
         classroom=classroom,
         kind=AssignmentKind.ANALYSIS,

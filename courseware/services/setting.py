@@ -21,7 +21,6 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from courseware.models import Assignment, AssignmentKind, Classroom, EssayPrompt, Reading, Rubric
 from courseware.rubric_templates import rubric_templates
-from courseware.services.analysis import analysis_task_copy
 from courseware.services.content import essay_prompt_create, rubric_create
 from courseware.services.teaching import EDITABLE_FIELDS, assignment_create
 
@@ -128,6 +127,9 @@ def classroom_work_copy(
             **fields,
         )
         if assignment.kind == AssignmentKind.ANALYSIS:
+            # Imported here: the analysis services make rubrics with this module's helper.
+            from courseware.services.analysis import analysis_task_copy
+
             analysis_task_copy(task=assignment.analysis_task, assignment=copy)
         copies.append(copy)
     return copies

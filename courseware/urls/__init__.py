@@ -1,6 +1,7 @@
 """Courseware URLs, one module per area, all in the ``courseware`` namespace."""
 
 from courseware.urls import (
+    analysis,
     content,
     marking,
     notifications,
@@ -20,4 +21,5 @@ urlpatterns = [
     *marking.urlpatterns,
     *originality.urlpatterns,
     *notifications.urlpatterns,
+    *analysis.urlpatterns,
 ]
