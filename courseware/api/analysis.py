@@ -131,8 +131,8 @@ class AnswersSubmitSerializer(StrictSerializer):
 
 
 def _answers_body(submission: Submission) -> dict:
-    task = submission.assignment.analysis_task
-    return {**AnswersSerializer(submission).data, "answers": task.parse(submission.draft_text)}
+    submission.answers = submission.assignment.analysis_task.parse(submission.draft_text)
+    return AnswersSerializer(submission).data
 
 
 def _refusal(error: ValidationError) -> Response:

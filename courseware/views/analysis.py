@@ -56,7 +56,7 @@ def analysis_set(request, pk: int):
     late rules."""
     classroom = selectors.classroom_get_for_setter(user=request.user, pk=pk)
     course = classroom.course
-    data = request.POST or None
+    data = request.POST if request.method == "POST" else None
     now = timezone.localtime(timezone.now()).replace(second=0, microsecond=0)
     task = AnalysisTaskForm(data, course=course, initial={"rubric_template": "ib-opcvl"})
     dates = AssignmentForm(
