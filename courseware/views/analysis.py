@@ -17,6 +17,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from courseware import permissions
@@ -29,9 +30,11 @@ from courseware.selectors import submissions as submission_selectors
 from courseware.services import analysis as services
 from courseware.services import submissions as submission_services
 from courseware.services.submissions import MAX_ESSAY_WORDS, StaleRevision
-from courseware.views.submissions import EssayForm
 
-HONESTY_LABEL = EssayForm.base_fields["honesty"].label
+HONESTY_LABEL = gettext_lazy(
+    "I declare that these answers are my own work, that I have cited every source I used, and "
+    "that I have not submitted them elsewhere."
+)
 
 
 # --- Teachers: setting a task, and the class's tasks ----------------------------------------
