@@ -220,3 +220,17 @@ def test_an_essay_is_not_answered_on_the_analysis_page(client, school, task_worl
     essay = essay_assignment(school.classroom)
     client.force_login(school.student)
     assert client.get(reverse("courseware:analysis-write", args=[essay.pk])).status_code == 404
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_the_admin_lists_tasks_for_school_admins_only(client, school, task_world, role):
+    user = school.user_for(role)
+    if user is not None:
+        client.force_login(user)
+    response = client.get(reverse("admin:courseware_analysistask_changelist"))
+    if role == "school_admin":
+        assert response.status_code == 200
+        assert task_world[0].title.encode() in response.content
+    else:
+        assert response.status_code == 302
+        assert response["Location"].startswith(reverse("admin:login"))
