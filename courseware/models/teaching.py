@@ -302,6 +302,17 @@ class Assignment(models.Model):
         return self.kind in MARKED_KINDS
 
     @property
+    def writing_url(self) -> str:
+        """Where a student writes their work on it: the essay editor, or a source-analysis
+        task's answer page."""
+        name = (
+            "courseware:analysis-write"
+            if self.kind == AssignmentKind.ANALYSIS
+            else "courseware:essay-write"
+        )
+        return reverse(name, kwargs={"pk": self.pk})
+
+    @property
     def is_withdrawn(self) -> bool:
         return self.withdrawn_at is not None
 

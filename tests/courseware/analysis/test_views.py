@@ -296,3 +296,27 @@ def test_the_editor_takes_the_same_queries_whatever_the_number_of_answers(
     url = reverse("courseware:essay-write", args=[analysis.essay.pk])
     assert client.get(url).content.decode().count("data-use-evidence ") == 2 * count
     assert _queries(client, url) == EDITOR_QUERIES
+
+
+def test_a_returned_task_sent_back_for_revision_links_to_the_answer_page(client, school, analysis):
+    from courseware.services.submissions import submission_request_resubmission
+
+    submission = submission_start(
+        assignment=analysis.task, student=school.student, now=timezone.now()
+    )
+    analysis_answers_submit(
+        submission=submission,
+        answers=answers_for(analysis.reading),
+        revision=0,
+        honesty_declared=True,
+        by=school.student,
+        now=timezone.now(),
+    )
+    submission_request_resubmission(submission=submission)
+    client.force_login(school.student)
+    receipt = client.get(submission.get_absolute_url()).content.decode()
+    write = reverse("courseware:analysis-write", args=[analysis.task.pk])
+    assert f'href="{write}"' in receipt
+    page = client.get(write)
+    assert page.status_code == 200
+    assert b"Written before the archives opened.</textarea>" in page.content
