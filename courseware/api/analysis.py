@@ -19,7 +19,6 @@ release are the essay endpoints'. Errors are ``{"detail", "code"}`` or field err
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError
-from django.http import Http404
 from django.urls import path
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -152,22 +151,6 @@ def _refusal(error: ValidationError) -> Response:
     return Response(body, status=STATUS_FOR_CODE.get(code, status.HTTP_400_BAD_REQUEST))
 
 
-def _task_for(user, pk: int) -> Assignment:
-    """A task the user sets (any state) or answers (open, live); 404 otherwise."""
-    if not user.is_authenticated:
-        raise Http404
-    assignment = (
-        Assignment.objects.select_related("classroom", "reading", "analysis_task")
-        .filter(pk=pk, kind="analysis")
-        .first()
-    )
-    if assignment is None:
-        raise Http404
-    if permissions.can_set_analysis_task(user, assignment.classroom):
-        return assignment
-    return selectors.analysis_assignment_get_for_student(user=user, pk=pk, now=timezone.now())
-
-
 class ClassAnalysisTasksView(HideMissingMixin, APIView):
     """A class's source-analysis tasks: its teachers list and set them."""
 
@@ -224,11 +207,15 @@ class ClassAnalysisTasksView(HideMissingMixin, APIView):
 class AnalysisTaskDetailView(HideMissingMixin, APIView):
     @extend_schema(responses={200: AnalysisTaskSerializer, **errors(401, 404)})
     def get(self, request, pk: int, version=None):
-        return Response(AnalysisTaskSerializer(_task_for(request.user, pk)).data)
+        return Response(
+            AnalysisTaskSerializer(
+                selectors.analysis_task_get_for(user=request.user, pk=pk, now=timezone.now())
+            ).data
+        )
 
 
 def _student_task(request, pk: int) -> Assignment:
-    assignment = _task_for(request.user, pk)
+    assignment = selectors.analysis_task_get_for(user=request.user, pk=pk, now=timezone.now())
     if not permissions.can_answer_analysis_task(request.user, assignment):
         raise PermissionDenied(_("Only the class's students answer its tasks."))
     return assignment

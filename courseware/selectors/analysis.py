@@ -59,6 +59,23 @@ def analysis_assignment_get_for_student(
     return assignment
 
 
+def analysis_task_get_for(*, user: User | AnonymousUser, pk: int, now: datetime) -> Assignment:
+    """A source-analysis task the user sets (in any state) or answers (live and open); 404
+    otherwise, missing or not theirs alike."""
+    if not user.is_authenticated:
+        raise Http404
+    assignment = (
+        Assignment.objects.select_related("classroom__course", "reading", "analysis_task__rubric")
+        .filter(pk=pk, kind=AssignmentKind.ANALYSIS)
+        .first()
+    )
+    if assignment is None:
+        raise Http404
+    if permissions.can_set_analysis_task(user, assignment.classroom):
+        return assignment
+    return analysis_assignment_get_for_student(user=user, pk=pk, now=now)
+
+
 def analysis_submission_of(*, assignment: Assignment, student: User) -> Submission | None:
     return (
         Submission.objects.select_related(
