@@ -320,3 +320,21 @@ def test_a_returned_task_sent_back_for_revision_links_to_the_answer_page(client,
     page = client.get(write)
     assert page.status_code == 200
     assert b"Written before the archives opened.</textarea>" in page.content
+
+
+def test_handed_in_answers_are_on_the_teachers_dashboard_to_mark(client, school, analysis):
+    submission = submission_start(
+        assignment=analysis.task, student=school.student, now=timezone.now()
+    )
+    analysis_answers_submit(
+        submission=submission,
+        answers=answers_for(analysis.reading),
+        revision=0,
+        honesty_declared=True,
+        by=school.student,
+        now=timezone.now(),
+    )
+    client.force_login(school.teacher)
+    page = client.get(reverse("courseware:dashboard")).content.decode()
+    queue = reverse("courseware:marking-queue", args=[analysis.task.pk])
+    assert f'href="{queue}?show=to_mark"' in page
