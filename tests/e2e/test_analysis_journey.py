@@ -86,6 +86,12 @@ def test_answer_hand_in_use_as_evidence_then_marked_and_in_the_gradebook(
     expect(chips).to_have_text(["¶3"])
     expect(chips).to_have_attribute("href", re.compile(rf"/readings/{SLUG}/#p-3$"))
     _saved(page)
+    # On a 390 px phone the page does not scroll sideways and stays axe clean.
+    page.set_viewport_size({"width": 390, "height": 844})
+    assert page.evaluate("() => document.documentElement.scrollWidth") <= 390
+    _axe_clean(page)
+    screenshot(page, "answers-phone")
+    page.set_viewport_size({"width": 1280, "height": 900})
     submission = Submission.objects.get(assignment=task, student=student)
     assert wait_until(
         lambda: "## Limitation" in Submission.objects.get(pk=submission.pk).draft_text
@@ -126,6 +132,10 @@ def test_answer_hand_in_use_as_evidence_then_marked_and_in_the_gradebook(
     log_in(page, teacher.username, PASSWORD)
     page.goto(f"{live_server.url}{reverse('courseware:analysis-list', args=[task.classroom_id])}")
     expect(page.get_by_role("row", name=re.compile("OPCVL: Carr"))).to_contain_text("1")
+    _axe_clean(page)
+    page.get_by_role("button", name="Set a source analysis").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Set a source analysis")
+    expect(page.get_by_label(re.compile("OPCVL"))).to_be_checked()
     _axe_clean(page)
     page.goto(f"{live_server.url}{reverse('courseware:marking-queue', args=[task.pk])}")
     page.get_by_role("button", name="Start marking").click()
