@@ -162,12 +162,21 @@ KIND_FIELDS = {
         "anonymous_marking",
     ),
     AssignmentKind.QUIZ: ("max_attempts",),
+    AssignmentKind.ANALYSIS: (
+        "late_penalty_percent_per_day",
+        "late_penalty_floor_percent",
+        "late_penalty_unit",
+        "late_grace_minutes",
+        "allow_resubmission",
+        "anonymous_marking",
+    ),
 }
 KIND_ONLY_FIELDS = {name for names in KIND_FIELDS.values() for name in names}
 TARGET_LABELS = {
     AssignmentKind.READING: _("Reading"),
     AssignmentKind.ESSAY: _("Essay prompt"),
     AssignmentKind.QUIZ: _("Quiz"),
+    AssignmentKind.ANALYSIS: _("Source"),
 }
 
 
@@ -247,6 +256,7 @@ class AssignmentForm(forms.Form):
             AssignmentKind.READING: assignable_readings,
             AssignmentKind.ESSAY: assignable_prompts,
             AssignmentKind.QUIZ: assignable_quizzes,
+            AssignmentKind.ANALYSIS: assignable_readings,
         }[kind](course=course)
         target = self.fields["target"]
         target.queryset = queryset

@@ -291,3 +291,14 @@ def can_delete_annotation(user: User | AnonymousUser, annotation: Annotation) ->
     if annotation.author_id == user.pk:
         return True
     return can_moderate_annotations(user, annotation.assignment.classroom)
+# --- Source-analysis tasks ----------------------------------------------------------------------
+
+
+def can_set_analysis_task(user: User | AnonymousUser, classroom: Classroom) -> bool:
+    """A class's teachers (and school admins) set it source-analysis tasks and see their list."""
+    return can_set_work(user, classroom)
+
+
+def can_answer_analysis_task(user: User | AnonymousUser, assignment: Assignment) -> bool:
+    """Students of the class answer its source-analysis tasks (as they write its essays)."""
+    return can_write_essay(user, assignment)

@@ -30,6 +30,7 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from accounts.services import user_create
 from courseware.models import (
+    AnalysisTask,
     Assignment,
     AssignmentKind,
     Classroom,
@@ -43,6 +44,7 @@ from courseware.models import (
     QuizAttempt,
     Reading,
     ReadingProgress,
+    Rubric,
     Submission,
     SubmissionVersion,
 )
@@ -75,18 +77,61 @@ def _parse_when(value: str | None) -> datetime | None:
 
 
 def _assignment_target(assignment: Assignment) -> dict[str, str]:
-    if assignment.kind == AssignmentKind.READING:
+    if assignment.kind in (AssignmentKind.READING, AssignmentKind.ANALYSIS):
         return {"reading": assignment.reading.slug}
     if assignment.kind == AssignmentKind.ESSAY:
         return {"prompt": assignment.prompt.slug}
     return {"unit": assignment.quiz.unit.slug, "quiz": assignment.quiz.slug}
 
 
+def _analysis_task_part(assignment: Assignment) -> dict[str, Any]:
+    """A source-analysis task's scaffold, prompts, passage and rubric (by id and title: rubrics
+    are not part of the document); nothing for other kinds of work."""
+    if assignment.kind != AssignmentKind.ANALYSIS:
+        return {}
+    task = assignment.analysis_task
+    return {
+        "analysis_task": {
+            "scaffold": task.scaffold,
+            "fields": task.fields,
+            "paragraph_from": task.paragraph_from,
+            "paragraph_to": task.paragraph_to,
+            "rubric": {"id": task.rubric_id, "title": task.rubric.title},
+        }
+    }
+
+
+def _analysis_task_import(assignment: Assignment, part: Any) -> None:
+    if not isinstance(part, dict) or not isinstance(part.get("rubric"), dict):
+        raise ValidationError(
+            _("The source-analysis task “%(title)s” has no scaffold or rubric in the document.")
+            % {"title": assignment.title}
+        )
+    rubric = Rubric.objects.filter(
+        pk=part["rubric"].get("id"), title=part["rubric"].get("title")
+    ).first()
+    if rubric is None:
+        raise ValidationError(
+            _("The rubric “%(rubric)s” of the source-analysis task “%(title)s” is not here.")
+            % {"rubric": part["rubric"].get("title"), "title": assignment.title}
+        )
+    _saved(
+        AnalysisTask(
+            assignment=assignment,
+            scaffold=part.get("scaffold"),
+            fields=part.get("fields"),
+            paragraph_from=part.get("paragraph_from"),
+            paragraph_to=part.get("paragraph_to"),
+            rubric=rubric,
+        )
+    )
+
+
 def classroom_export(*, classroom: Classroom) -> dict[str, Any]:
     """The class as a JSON-ready dict; the same class always gives the same document."""
     assignments = list(
         classroom.assignments.select_related(
-            "reading", "prompt", "quiz__unit", "created_by"
+            "reading", "prompt", "quiz__unit", "created_by", "analysis_task__rubric"
         ).order_by("due_at", "pk")
     )
     ref = {assignment.pk: index for index, assignment in enumerate(assignments)}
@@ -161,6 +206,7 @@ def classroom_export(*, classroom: Classroom) -> dict[str, Any]:
                 "withdrawn_at": _when(a.withdrawn_at),
                 "created_by": a.created_by.username if a.created_by else None,
                 "created_at": _when(a.created_at),
+                **_analysis_task_part(a),
             }
             for a in assignments
         ],
@@ -271,7 +317,7 @@ class _Resolver:
 
     def target(self, kind: str, target: dict[str, str]) -> dict[str, Any]:
         try:
-            if kind == AssignmentKind.READING:
+            if kind in (AssignmentKind.READING, AssignmentKind.ANALYSIS):
                 return {"reading": Reading.objects.get(slug=target["reading"])}
             if kind == AssignmentKind.ESSAY:
                 return {
@@ -398,6 +444,8 @@ def classroom_import(*, data: dict[str, Any]) -> Classroom:
             ),
             created_at=_parse_when(item["created_at"]),
         )
+        if item["kind"] == AssignmentKind.ANALYSIS:
+            _analysis_task_import(assignments[item["ref"]], item.get("analysis_task"))
 
     for item in data["extensions"]:
         _saved(

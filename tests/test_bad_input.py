@@ -45,9 +45,11 @@ from tests.factories import (
     SchoolAdminFactory,
     StudentFactory,
     TeacherFactory,
+    analysis_assignment,
     course_reading,
     essay_assignment,
     graded,
+    submission_for,
     submitted_submission,
 )
 from tests.factories.originality import run_latest_report
@@ -215,6 +217,9 @@ def _build() -> World:
         },
     }
     ids["courses-prompts"] = {"slug": prompt.slug}
+    task = analysis_assignment(classroom, reading=text, by=users["teacher"])
+    ids["analysis"] = {"pk": submission_for(task, users["student"]).pk}
+    ids["analysis-tasks"] = {"pk": task.pk}
     return World(users=users, ids=ids)
 
 

@@ -2,6 +2,7 @@
 
 from courseware.admin import (  # noqa: F401 - registers the model admins
     annotations,
+    analysis,
     content,
     integrations,
     marking,

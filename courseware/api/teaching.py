@@ -73,6 +73,7 @@ TARGET_MODELS = {
     AssignmentKind.READING: (Reading, _("reading")),
     AssignmentKind.ESSAY: (EssayPrompt, _("essay prompt")),
     AssignmentKind.QUIZ: (QuizModel, _("quiz")),
+    AssignmentKind.ANALYSIS: (Reading, _("reading")),
 }
 
 
@@ -521,6 +522,12 @@ class AssignmentViewSet(mixins.ListModelMixin, TeachingViewSet):
         classroom = selectors.classroom_get_for(user=request.user, pk=data.pop("classroom"))
         if not permissions.can_set_work(request.user, classroom):
             raise PermissionDenied(_("Only the class's teachers set its work."))
+        if data["kind"] == AssignmentKind.ANALYSIS:
+            # A task needs its scaffold and rubric, which this endpoint does not take.
+            return Response(
+                {"kind": [_("Set a source-analysis task with /api/v1/analysis-tasks/.")]},
+                status=status.HTTP_400_BAD_REQUEST,
+            )
         target, problem = _target(data["kind"], data.pop("target"))
         if problem:
             return Response(problem, status=status.HTTP_400_BAD_REQUEST)

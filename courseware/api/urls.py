@@ -8,6 +8,7 @@ from rest_framework.views import APIView
 
 from courseware.api import (
     annotations,
+    analysis,
     content,
     help,
     marking,
@@ -50,6 +51,7 @@ class NoSuchEndpoint(APIView):
 
 
 urlpatterns = [
+    *analysis.urlpatterns,
     *submissions.urlpatterns,
     *marking.urlpatterns,
     *originality.urlpatterns,

@@ -7,6 +7,7 @@ from courseware.models.annotations import (
     AnnotationSettings,
     AnnotationVisibility,
 )
+from courseware.models.analysis import AnalysisTask, Scaffold
 from courseware.models.content import (
     Choice,
     Course,
@@ -100,6 +101,8 @@ __all__ = [
     "AnnotationParticipation",
     "AnnotationSettings",
     "AnnotationVisibility",
+    "AnalysisTask",
+    "Scaffold",
     "Announcement",
     "CalendarFeed",
     "Delivery",

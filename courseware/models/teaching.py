@@ -119,6 +119,7 @@ class AssignmentKind(models.TextChoices):
     READING = "reading", _("Reading")
     ESSAY = "essay", _("Essay")
     QUIZ = "quiz", _("Quiz")
+    ANALYSIS = "analysis", _("Source analysis")
 
 
 class LatePenaltyUnit(models.TextChoices):
@@ -127,6 +128,9 @@ class LatePenaltyUnit(models.TextChoices):
     DAY = "day", _("per started day")
     HOUR = "hour", _("per started hour")
 
+
+# Work handed in as an essay submission and marked against a rubric.
+MARKED_KINDS = (AssignmentKind.ESSAY, AssignmentKind.ANALYSIS)
 
 MAX_LATE_GRACE_MINUTES = 7 * 24 * 60
 
@@ -228,6 +232,13 @@ class Assignment(models.Model):
                         prompt__isnull=True,
                         quiz__isnull=False,
                     )
+                    # A source-analysis task's reading is its source (see models/analysis.py).
+                    | models.Q(
+                        kind=AssignmentKind.ANALYSIS,
+                        reading__isnull=False,
+                        prompt__isnull=True,
+                        quiz__isnull=True,
+                    )
                 ),
                 name="courseware_assignment_one_target",
             ),
@@ -277,6 +288,29 @@ class Assignment(models.Model):
     @property
     def target(self):
         return self.reading or self.prompt or self.quiz
+
+    @property
+    def marking_rubric_id(self) -> int | None:
+        """The rubric work on this assignment is marked against: an essay prompt's, or a
+        source-analysis task's (join ``analysis_task`` when reading many)."""
+        if self.kind == AssignmentKind.ANALYSIS:
+            return self.analysis_task.rubric_id
+        return self.prompt.rubric_id if self.prompt_id else None
+
+    @property
+    def is_marked_with_rubric(self) -> bool:
+        return self.kind in MARKED_KINDS
+
+    @property
+    def writing_url(self) -> str:
+        """Where a student writes their work on it: the essay editor, or a source-analysis
+        task's answer page."""
+        name = (
+            "courseware:analysis-write"
+            if self.kind == AssignmentKind.ANALYSIS
+            else "courseware:essay-write"
+        )
+        return reverse(name, kwargs={"pk": self.pk})
 
     @property
     def is_withdrawn(self) -> bool:

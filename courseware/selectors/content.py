@@ -17,6 +17,7 @@ from django.shortcuts import get_object_or_404
 from courseware import permissions
 from courseware.importers.corrections import correction_spans
 from courseware.models import (
+    AnalysisTask,
     Assignment,
     AssignmentKind,
     Classroom,
@@ -126,8 +127,12 @@ def rubrics_for_user(*, user: User | AnonymousUser) -> QuerySet[Rubric]:
 
 
 def rubric_is_used(*, rubric: Rubric) -> bool:
-    """A rubric is used once a prompt with it is set as an essay assignment to a class."""
-    return Assignment.objects.filter(kind=AssignmentKind.ESSAY, prompt__rubric=rubric).exists()
+    """A rubric is used once a prompt with it is set as an essay assignment to a class, or a
+    source-analysis task is marked with it."""
+    return (
+        Assignment.objects.filter(kind=AssignmentKind.ESSAY, prompt__rubric=rubric).exists()
+        or AnalysisTask.objects.filter(rubric=rubric).exists()
+    )
 
 
 # --- Course and unit pages ----------------------------------------------------------------

@@ -25,6 +25,7 @@ from courseware.models import (
     Submission,
     SubmissionVersion,
 )
+from courseware.models.teaching import MARKED_KINDS
 
 UPCOMING = timedelta(days=7)
 RECENT_HAND_INS = 8
@@ -121,13 +122,15 @@ def _student_count() -> Coalesce:
 
 
 def teacher_dashboard(*, user: User, now: datetime) -> TeacherDashboard:
-    """What a teacher's classes need next: essays to mark by assignment, work due in the next
-    seven days and the latest hand-ins; five queries."""
+    """What a teacher's classes need next: essays (and source analyses) to mark by assignment,
+    work due in the next seven days and the latest hand-ins; five queries."""
     taught = _taught(user)
     live = Assignment.objects.live().filter(classroom__in=taught)
 
     counts = dict(
-        Submission.objects.filter(_needs_marking(), assignment__in=live.filter(kind="essay"))
+        Submission.objects.filter(
+            _needs_marking(), assignment__in=live.filter(kind__in=MARKED_KINDS)
+        )
         .values_list("assignment_id")
         .annotate(count=Count("pk", distinct=True))
         .values_list("assignment_id", "count")

@@ -50,6 +50,7 @@ from courseware.models import (
     Submission,
     SubmissionVersion,
 )
+from courseware.models.teaching import MARKED_KINDS
 from courseware.rendering import RenderedEssay, render_essay
 from courseware.selectors.originality import QueueOriginality, queue_originality
 from courseware.selectors.submissions import citable_readings
@@ -130,8 +131,8 @@ def essay_assignment_get_for_marker(*, user: User | AnonymousUser, pk: int) -> A
     if not user.is_authenticated:
         raise Http404
     assignment = (
-        Assignment.objects.select_related("classroom__course", "prompt__rubric")
-        .filter(pk=pk, kind=AssignmentKind.ESSAY)
+        Assignment.objects.select_related("classroom__course", "prompt__rubric", "analysis_task")
+        .filter(pk=pk, kind__in=MARKED_KINDS)
         .first()
     )
     if assignment is None or not permissions.can_mark(user, assignment.classroom):
@@ -149,7 +150,12 @@ def classroom_get_for_marker(*, user: User | AnonymousUser, pk: int) -> Classroo
     return classroom
 
 
-_SUBMISSION_JOINS = ("student", "assignment__classroom__course", "assignment__prompt__rubric")
+_SUBMISSION_JOINS = (
+    "student",
+    "assignment__classroom__course",
+    "assignment__prompt__rubric",
+    "assignment__analysis_task",
+)
 
 
 def submission_get_for_marker(*, user: User | AnonymousUser, pk: int) -> Submission:
@@ -514,7 +520,7 @@ class MarkingPage:
 def rubric_id_for(*, submission: Submission) -> int:
     """The rubric a submission is marked against: its grade's, else its prompt's now."""
     graded = Grade.objects.filter(submission=submission).values_list("rubric_id", flat=True)
-    return graded.first() or submission.assignment.prompt.rubric_id
+    return graded.first() or submission.assignment.marking_rubric_id
 
 
 def rubric_rows(*, rubric_id: int, grade: Grade | None = None) -> list[CriterionRow]:
@@ -586,7 +592,7 @@ def marking_page(*, submission: Submission) -> MarkingPage:
         .filter(submission=submission)
         .first()
     )
-    rubric_id = grade.rubric_id if grade is not None else assignment.prompt.rubric_id
+    rubric_id = grade.rubric_id if grade is not None else assignment.marking_rubric_id
     criteria = rubric_rows(rubric_id=rubric_id, grade=grade)
     reveal = assignment_reveal(assignment=assignment)
     hidden = names_hidden(assignment, reveal)
@@ -948,14 +954,14 @@ def gradebook(*, classroom: Classroom) -> Gradebook:
     )
     assignments = list(
         Assignment.objects.live()
-        .filter(classroom=classroom, kind__in=[AssignmentKind.ESSAY, AssignmentKind.QUIZ])
-        .select_related("prompt", "marking_reveal")
+        .filter(classroom=classroom, kind__in=[*MARKED_KINDS, AssignmentKind.QUIZ])
+        .select_related("prompt", "analysis_task", "marking_reveal")
         .annotate(question_count=Count("quiz__questions"))
         .order_by("due_at", "pk")
     )
-    essay_ids = [a.pk for a in assignments if a.kind == AssignmentKind.ESSAY]
+    essay_ids = [a.pk for a in assignments if a.kind in MARKED_KINDS]
     quiz_ids = [a.pk for a in assignments if a.kind == AssignmentKind.QUIZ]
-    maxima = _rubric_maxima({a.prompt.rubric_id for a in assignments if a.prompt_id})
+    maxima = _rubric_maxima({a.marking_rubric_id for a in assignments if a.kind in MARKED_KINDS})
 
     essays: dict[tuple[int, int], dict] = {
         (row["assignment_id"], row["student_id"]): row
@@ -984,8 +990,8 @@ def gradebook(*, classroom: Classroom) -> Gradebook:
 
     columns = []
     for assignment in assignments:
-        if assignment.kind == AssignmentKind.ESSAY:
-            out_of = maxima.get(assignment.prompt.rubric_id, Decimal(0))
+        if assignment.kind in MARKED_KINDS:
+            out_of = maxima.get(assignment.marking_rubric_id, Decimal(0))
             hidden = assignment.anonymous_marking and not _has_reveal(assignment)
         else:
             out_of = Decimal(assignment.question_count)
@@ -1121,7 +1127,7 @@ def assignment_statistics(*, assignment: Assignment) -> AssignmentStats:
         ).values_list("pk", "final_mark", "max_mark")
     )
     handed_in = Submission.objects.filter(assignment=assignment, current_version__gte=1).count()
-    rubric_id = assignment.prompt.rubric_id
+    rubric_id = assignment.marking_rubric_id
     rows = rubric_rows(rubric_id=rubric_id)
     out_of = sum((row.max_marks for row in rows), Decimal(0))
     marks = [mark for _pk, mark, _max in grades]
@@ -1191,7 +1197,7 @@ def assignment_marks(*, assignment: Assignment, now: datetime) -> AssignmentMark
     """Every student's marks on an essay assignment, criterion by criterion, for export; by
     pseudonym while its names are hidden. Seven queries whatever the class size."""
     queue = marking_queue(assignment=assignment, now=now)
-    criteria = [row.criterion for row in rubric_rows(rubric_id=assignment.prompt.rubric_id)]
+    criteria = [row.criterion for row in rubric_rows(rubric_id=assignment.marking_rubric_id)]
     grade_ids = [row.grade.pk for row in queue.rows if row.grade is not None]
     by_grade: dict[int, dict[int, CriterionGrade]] = defaultdict(dict)
     for cg in CriterionGrade.objects.filter(grade_id__in=grade_ids).select_related("level"):

@@ -30,6 +30,7 @@ from courseware.models import (
     Submission,
 )
 from courseware.models.notifications import CHOOSABLE_KINDS, default_frequency
+from courseware.models.teaching import MARKED_KINDS
 from courseware.selectors.teaching import HANDED_IN
 from courseware.timing import effective_dates
 
@@ -134,7 +135,7 @@ class DueSoon:
 
 def _done_by(assignment: Assignment, student_ids: set[int]) -> set[int]:
     """Which of these students have handed in (essay), taken (quiz) or read (reading) it."""
-    if assignment.kind == AssignmentKind.ESSAY:
+    if assignment.kind in MARKED_KINDS:
         done = Submission.objects.filter(
             assignment=assignment, student__in=student_ids, status__in=HANDED_IN
         )

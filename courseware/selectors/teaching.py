@@ -44,6 +44,7 @@ from courseware.models import (
     Submission,
     SubmissionStatus,
 )
+from courseware.models.teaching import MARKED_KINDS
 from courseware.selectors.indexed import in_subquery
 from courseware.timing import Deadline, DeadlineState, deadline_for
 
@@ -164,7 +165,7 @@ def classroom_roster(*, classroom: Classroom) -> Roster:
     )
     reading_ids = {a.reading_id for a in assignments if a.kind == AssignmentKind.READING}
     quiz_ids = [a.pk for a in assignments if a.kind == AssignmentKind.QUIZ]
-    essay_ids = [a.pk for a in assignments if a.kind == AssignmentKind.ESSAY]
+    essay_ids = [a.pk for a in assignments if a.kind in MARKED_KINDS]
     students = [m.user_id for m in memberships]
 
     read = dict(
@@ -548,7 +549,7 @@ def assignment_progress(*, assignment: Assignment, now: datetime) -> list[Studen
         for attempt in assignment.quiz_attempts.order_by("number"):
             attempts.setdefault(attempt.student_id, []).append(attempt)
     submissions = {}
-    if assignment.kind == AssignmentKind.ESSAY:
+    if assignment.kind in MARKED_KINDS:
         submissions = {
             s.student_id: s
             for s in assignment.submissions.filter(student__in=students).defer("draft_text")

@@ -40,7 +40,6 @@ from django.utils.translation import gettext as _
 
 from courseware import permissions
 from courseware.models import (
-    AssignmentKind,
     CommentBankEntry,
     Criterion,
     CriterionGrade,
@@ -57,6 +56,7 @@ from courseware.models import (
     SubmissionStatus,
     SubmissionVersion,
 )
+from courseware.models.teaching import MARKED_KINDS
 from courseware.selectors.marking import marked_late_minutes, version_paragraph_texts
 from courseware.services.notifications import event_record
 from courseware.services.submissions import submission_request_resubmission, submission_return
@@ -195,7 +195,7 @@ def _ensure_marker(*, assignment: Assignment, by: User) -> None:
     changes."""
     if not permissions.can_mark(by, assignment.classroom):
         raise _refuse(_("Only the teachers of this class mark its essays."), "not_marker")
-    if assignment.kind != AssignmentKind.ESSAY:
+    if assignment.kind not in MARKED_KINDS:
         raise _refuse(_("Only essays are marked against a rubric."), "not_essay")
     if assignment.classroom.is_archived:
         raise _refuse(
@@ -429,7 +429,7 @@ def grade_save(
     grade = _locked_grade(submission)
     if grade is not None and revision is not None and revision != grade.revision:
         raise StaleGrade(grade)
-    rubric_id = grade.rubric_id if grade is not None else assignment.prompt.rubric_id
+    rubric_id = grade.rubric_id if grade is not None else assignment.marking_rubric_id
     rubric_criteria = _rubric_criteria(rubric_id)
     wanted = _check_marks(criteria=rubric_criteria, marks=criteria)
 

@@ -283,13 +283,17 @@ def classroom_work_copy(
         for name in ("opens_at", "due_at", "cutoff_at"):
             if fields[name] is not None:
                 fields[name] = fields[name] + offset
-        copies.append(
-            assignment_create(
-                classroom=target,
-                kind=assignment.kind,
-                target=assignment.target,
-                by=by,
-                **fields,
-            )
+        copy = assignment_create(
+            classroom=target,
+            kind=assignment.kind,
+            target=assignment.target,
+            by=by,
+            **fields,
         )
+        if assignment.kind == AssignmentKind.ANALYSIS:
+            # Imported here: the analysis services make rubrics with this module's helper.
+            from courseware.services.analysis import analysis_task_copy
+
+            analysis_task_copy(task=assignment.analysis_task, assignment=copy)
+        copies.append(copy)
     return copies

@@ -123,7 +123,8 @@ def _ensure_student_of_class(*, assignment: Assignment, student: User) -> None:
 
 
 def _ensure_available(assignment: Assignment) -> None:
-    if assignment.kind != AssignmentKind.ESSAY:
+    # A source-analysis task's answers are written, saved and handed in as an essay is.
+    if assignment.kind not in (AssignmentKind.ESSAY, AssignmentKind.ANALYSIS):
         raise _refuse(_("This assignment is not an essay."), "not_essay")
     if assignment.withdrawn_at is not None:
         raise _refuse(_("This essay has been withdrawn by your teacher."), "withdrawn")
@@ -153,7 +154,12 @@ def _locked(submission: Submission) -> Submission:
     """The submission re-read under a row lock: saves and submits of one essay take turns."""
     return (
         Submission.objects.select_for_update(of=("self",))
-        .select_related("assignment__classroom", "assignment__prompt", "student")
+        .select_related(
+            "assignment__classroom",
+            "assignment__prompt",
+            "assignment__analysis_task",
+            "student",
+        )
         .get(pk=submission.pk)
     )
 
@@ -234,7 +240,24 @@ def submission_draft_save(
 # --- Submitting ---------------------------------------------------------------------------------
 
 
+def _check_answers(*, submission: Submission) -> None:
+    """A source-analysis task is handed in with every prompt answered."""
+    task = submission.assignment.analysis_task
+    answers = task.parse(submission.draft_text)
+    missing = [field["label"] for field in task.fields if not answers[field["key"]].strip()]
+    if missing:
+        raise _refuse_field(
+            "text",
+            _("Answer every prompt before you hand it in; still empty: %(missing)s.")
+            % {"missing": ", ".join(missing)},
+            "unanswered",
+        )
+
+
 def _check_word_limits(*, submission: Submission, words: int) -> None:
+    if submission.assignment.kind == AssignmentKind.ANALYSIS:
+        _check_answers(submission=submission)
+        return
     prompt = submission.assignment.prompt
     if words == 0:
         raise _refuse_field("text", _("Write your essay before you hand it in."), "too_short")

@@ -362,6 +362,8 @@ def _check_target(*, classroom: Classroom, kind: str, target: AssignmentTarget |
         AssignmentKind.READING: ("reading", Reading, assignable_readings),
         AssignmentKind.ESSAY: ("prompt", EssayPrompt, assignable_prompts),
         AssignmentKind.QUIZ: ("quiz", QuizModel, assignable_quizzes),
+        # A source-analysis task's reading is its source; services/analysis.py adds the task.
+        AssignmentKind.ANALYSIS: ("reading", Reading, assignable_readings),
     }
     if kind not in allowed:
         raise ValidationError({"kind": _("Choose a reading, an essay prompt or a quiz.")})

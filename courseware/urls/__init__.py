@@ -2,6 +2,7 @@
 
 from courseware.urls import (
     annotations,
+    analysis,
     content,
     help,
     integrations,
@@ -28,4 +29,5 @@ urlpatterns = [
     *integrations.urlpatterns,
     *rosters.urlpatterns,
     *annotations.urlpatterns,
+    *analysis.urlpatterns,
 ]

@@ -24,6 +24,7 @@ from courseware import permissions
 from courseware.models import Submission
 from courseware.rendering import count_words, render_essay
 from courseware.selectors import submissions as selectors
+from courseware.selectors.analysis import evidence_for_essay
 from courseware.selectors.naming import student_naming
 from courseware.services import submissions as services
 from courseware.services.submissions import MAX_ESSAY_WORDS, StaleRevision
@@ -78,6 +79,7 @@ def _render_editor(
         "honesty_label": EssayForm.base_fields["honesty"].label,
         # The question stays open until there is something written under it.
         "question_open": not text.strip(),
+        "evidence_tasks": evidence_for_essay(submission=submission),
     }
     return render(request, "courseware/submissions/editor.html", context, status=status)
 

@@ -35,6 +35,7 @@ from courseware.forms_teaching import (
     TeacherAddForm,
 )
 from courseware.models import Assignment, AssignmentKind, Membership, MembershipRole
+from courseware.models.teaching import MARKED_KINDS
 from courseware.selectors import dashboards
 from courseware.selectors import notifications as notification_selectors
 from courseware.selectors import setting as setting_selectors
@@ -213,6 +214,7 @@ def _assignment_rows(classroom, *, now: datetime) -> list[Assignment]:
             AssignmentKind.READING: assignment.read_count,
             AssignmentKind.QUIZ: assignment.quiz_done_count,
             AssignmentKind.ESSAY: assignment.handed_in_count,
+            AssignmentKind.ANALYSIS: assignment.handed_in_count,
         }[assignment.kind]
     return assignments
 
@@ -470,6 +472,9 @@ NEW_ASSIGNMENT_HEADINGS = {
 def assignment_create(request, pk: int, kind: str):
     """Set a reading, an essay prompt or a quiz for the class, with its dates and rules."""
     classroom = _managed_classroom(request, pk, permissions.can_set_work)
+    if kind == AssignmentKind.ANALYSIS:
+        # A source-analysis task needs its scaffold and rubric: set on its own page.
+        return redirect("courseware:analysis-set", pk=classroom.pk)
     if kind not in AssignmentKind.values:
         raise Http404
     now = _local_minute(timezone.now())
@@ -598,8 +603,13 @@ def _render_assignment(request, assignment: Assignment, *, extension_form=None, 
         work = selectors.student_work_on(student=user, assignment=assignment, now=now)
         context["work"] = work
         context["deadline"] = work.deadline
-        if assignment.kind == AssignmentKind.ESSAY:
-            context["essay_url"] = _url_or_blank("courseware:essay-write", assignment.pk)
+        if assignment.kind in MARKED_KINDS:
+            context["essay_url"] = _url_or_blank(
+                "courseware:analysis-write"
+                if assignment.kind == AssignmentKind.ANALYSIS
+                else "courseware:essay-write",
+                assignment.pk,
+            )
             if work.submission is not None and work.submission.is_submitted:
                 context["submission_url"] = _url_or_blank(
                     "courseware:submission-detail", work.submission.pk

@@ -161,6 +161,13 @@
     }
   }
 
+  // The text put in by this script (a restored copy, a conflict choice), not typed: a page that
+  // builds the text from other inputs (a source-analysis task's answers) reads it back.
+  function replaceText(value) {
+    textarea.value = value;
+    textarea.dispatchEvent(new CustomEvent("lectern:replaced"));
+  }
+
   // --- Word count -----------------------------------------------------------------------------
 
   function updateCount() {
@@ -354,7 +361,7 @@
 
   document.getElementById("conflict-keep-mine").addEventListener("click", function () {
     var conflict = state.conflict;
-    if (conflict.mine !== undefined) textarea.value = conflict.mine;
+    if (conflict.mine !== undefined) replaceText(conflict.mine);
     // Saving over the newer text is now explicit: based on the revision just seen.
     state.revision = conflict.revision;
     revisionInput.value = String(conflict.revision);
@@ -366,7 +373,7 @@
 
   document.getElementById("conflict-take-theirs").addEventListener("click", function () {
     var conflict = state.conflict;
-    textarea.value = conflict.theirs;
+    replaceText(conflict.theirs);
     state.revision = conflict.revision;
     revisionInput.value = String(conflict.revision);
     state.savedText = conflict.theirs;
@@ -591,7 +598,7 @@
   } else if (local && local.text !== textarea.value && !state.locked) {
     if (local.revision === state.revision) {
       // Unsaved work on top of the text the server still has: restore it and save it.
-      textarea.value = local.text;
+      replaceText(local.text);
       updateCount();
       state.notice = text.restored;
       setStatus(text.restored, "restored");

@@ -29,7 +29,12 @@ from courseware.services.teaching import (
     quiz_attempt_submit,
 )
 from tests.conftest import fresh_copy, shared_data
-from tests.factories import essay_text, submission_for, submitted_submission
+from tests.factories import (
+    analysis_assignment,
+    essay_text,
+    submission_for,
+    submitted_submission,
+)
 
 CLASS_A = "HSCMHA26"
 
@@ -67,6 +72,15 @@ def make_busy_class():
     quiz_attempt_start(assignment=quiz, student=students[1], now=now)
     reading_mark_read(student=students[0], reading=work[AssignmentKind.READING].reading, now=now)
     assignment_withdraw(assignment=work[AssignmentKind.READING], now=now)
+    analysis_assignment(
+        classroom,
+        reading=work[AssignmentKind.READING].reading,
+        by=teacher,
+        scaffold="custom",
+        prompts=["Who wrote it?", "Why then?"],
+        paragraph_from=1,
+        paragraph_to=2,
+    )
     return classroom
 
 
@@ -199,3 +213,25 @@ def test_an_imported_class_s_essays_join_the_originality_peer_index(busy_class):
     for submission in handed_in:
         current = submission.versions.get(number=submission.current_version)
         assert PeerIndexEntry.objects.filter(version=current).exists()
+
+
+def test_a_source_analysis_task_keeps_its_prompts_passage_and_rubric_through_a_round_trip(
+    busy_class,
+):
+    task = busy_class.assignments.get(kind=AssignmentKind.ANALYSIS).analysis_task
+    document = classroom_export(classroom=busy_class)
+    _delete_class_and_its_students(busy_class)
+    imported = classroom_import(data=document)
+    copy = imported.assignments.get(kind=AssignmentKind.ANALYSIS).analysis_task
+    assert [f["label"] for f in copy.fields] == ["Who wrote it?", "Why then?"]
+    assert (copy.paragraph_from, copy.paragraph_to, copy.rubric_id) == (1, 2, task.rubric_id)
+
+
+def test_a_source_analysis_task_whose_rubric_is_not_here_imports_nothing(busy_class):
+    document = classroom_export(classroom=busy_class)
+    _delete_class_and_its_students(busy_class)
+    [item] = [a for a in document["assignments"] if a["kind"] == AssignmentKind.ANALYSIS]
+    item["analysis_task"]["rubric"]["id"] = 999_999
+    with pytest.raises(ValidationError, match="is not here"):
+        classroom_import(data=document)
+    assert not Classroom.objects.filter(join_code=CLASS_A).exists()
