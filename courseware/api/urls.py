@@ -11,6 +11,7 @@ from courseware.api import (
     marking,
     notifications,
     originality,
+    process,
     quizzes,
     submissions,
     teaching,
@@ -48,6 +49,7 @@ urlpatterns = [
     *submissions.urlpatterns,
     *marking.urlpatterns,
     *originality.urlpatterns,
+    *process.urlpatterns,
     *notifications.urlpatterns,
     *router.urls,
     # Last: nothing above matched. Not the bare root: /api/schema/ and /api/docs/ pass through it.

@@ -54,6 +54,13 @@ from courseware.models.originality import (
     PeerIndexEntry,
     ReportStatus,
 )
+from courseware.models.process import (
+    CoachCheck,
+    FeedbackResponse,
+    ProcessSettings,
+    WritingAccommodation,
+    WritingHistory,
+)
 from courseware.models.submissions import Submission, SubmissionStatus, SubmissionVersion
 from courseware.models.teaching import (
     Assignment,
@@ -82,6 +89,7 @@ __all__ = [
     "AssignmentKind",
     "LatePenaltyUnit",
     "Choice",
+    "CoachCheck",
     "CommentBankEntry",
     "CriterionGrade",
     "Classroom",
@@ -91,6 +99,7 @@ __all__ = [
     "EditorialNote",
     "EssayPrompt",
     "Extension",
+    "FeedbackResponse",
     "Footnote",
     "Grade",
     "GradeChange",
@@ -109,6 +118,7 @@ __all__ = [
     "Paragraph",
     "ParagraphKind",
     "Person",
+    "ProcessSettings",
     "Question",
     "QuestionKind",
     "Quiz",
@@ -128,4 +138,6 @@ __all__ = [
     "TimelineEvent",
     "Unit",
     "UnitReading",
+    "WritingAccommodation",
+    "WritingHistory",
 ]
