@@ -5,6 +5,7 @@ from courseware.urls import (
     marking,
     notifications,
     originality,
+    process,
     quizzes,
     submissions,
     teaching,
@@ -19,5 +20,6 @@ urlpatterns = [
     *submissions.urlpatterns,
     *marking.urlpatterns,
     *originality.urlpatterns,
+    *process.urlpatterns,
     *notifications.urlpatterns,
 ]

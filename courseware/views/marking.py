@@ -33,6 +33,11 @@ from courseware.selectors import dashboards
 from courseware.selectors import marking as selectors
 from courseware.selectors.naming import student_naming
 from courseware.selectors.originality import latest_report
+from courseware.selectors.process import (
+    accommodated_students,
+    process_indicators,
+    process_view_for,
+)
 from courseware.services import marking as services
 from courseware.services.marking import CriterionMark, StaleGrade
 
@@ -135,9 +140,18 @@ def marking_queue(request, pk: int):
         sort=request.GET.get("sort", "name"),
     )
     mark_url = _mark_url_maker()
+    process = process_indicators(assignment_id=assignment.pk)
+    accommodated = accommodated_students(classroom_id=assignment.classroom_id)
     for row in queue.rows:
         if row.submission is not None and row.submission.current_version:
             row.url = mark_url(row.submission.pk)
+            history = process.get(row.submission.pk)
+            if history is not None:
+                # Advisory and quiet: how many things the writing process asks the marker to
+                # look at (bursts do not count for a student who writes with assistive software).
+                row.process_flags = history.flagged_paste_count + (
+                    0 if row.submission.student_id in accommodated else history.burst_count
+                )
     return render(
         request,
         "courseware/marking/queue.html",
@@ -299,6 +313,10 @@ def _render_mark(request, submission: Submission, *, errors=None, posted=None, s
             "can_release": can_edit
             and permissions.can_release(request.user, submission.assignment.classroom),
             "release_form": ReleaseForm(),
+            "process": process_view_for(user=request.user, submission=submission),
+            "can_accommodate": permissions.can_set_accommodation(
+                request.user, submission.assignment.classroom
+            ),
         },
         status=status,
     )
