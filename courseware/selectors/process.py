@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from courseware import permissions
 from courseware.models import (
+    CoachCheck,
     ProcessSettings,
     Submission,
     SubmissionVersion,
@@ -87,6 +88,7 @@ class ProcessView:
     bursts: list[tuple[datetime, int]] = field(default_factory=list)
     accommodation: bool = False
     text: str = ""
+    coach_times: list[datetime] = field(default_factory=list)
 
     @property
     def flagged_pastes(self) -> list[PasteView]:
@@ -197,8 +199,19 @@ def process_view(
     history = history_of(submission=submission)
     accommodation = has_accommodation(submission=submission)
     text = submission.draft_text if text is None else text
+    coach = CoachCheck.objects.filter(submission=submission).order_by("ran_at")
+    if up_to is not None:
+        coach = coach.filter(ran_at__lte=up_to)
+    # That the coach was used, and when: never what it said.
+    coach_times = list(coach.values_list("ran_at", flat=True))
     if history is None:
-        return ProcessView(history=None, document=None, accommodation=accommodation, text=text)
+        return ProcessView(
+            history=None,
+            document=None,
+            accommodation=accommodation,
+            text=text,
+            coach_times=coach_times,
+        )
     document = history.load()
     if up_to_revision is not None:
         last = int(up_to.timestamp()) if up_to is not None else None
@@ -214,6 +227,7 @@ def process_view(
         bursts=[(_moment(at), chars) for at, chars in document["bursts"]],
         accommodation=accommodation,
         text=text,
+        coach_times=coach_times,
     )
 
 

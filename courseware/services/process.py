@@ -33,6 +33,7 @@ but never flagged.
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING
 from urllib.parse import unquote
@@ -394,3 +395,159 @@ def process_settings_set(
     settings.full_clean(exclude=["assignment"], validate_unique=False)
     settings.save()
     return settings
+
+
+# --- The citation coach ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CoachNote:
+    """One thing the coach tells the student, in teaching language, about a stretch of their
+    text. ``kind`` is the originality engine's class of the match."""
+
+    kind: str
+    excerpt: str
+    message: str
+    good: bool = False
+
+
+@dataclass
+class CoachResult:
+    notes: list[CoachNote]
+    checks_used: int
+    checks_allowed: int
+
+    @property
+    def to_fix(self) -> list[CoachNote]:
+        return [note for note in self.notes if not note.good]
+
+    @property
+    def good(self) -> list[CoachNote]:
+        return [note for note in self.notes if note.good]
+
+
+def _excerpt(text: str, start: int, end: int, limit: int = 120) -> str:
+    passage = " ".join(text[start:end].split())
+    return passage if len(passage) <= limit else passage[: limit - 1] + "…"
+
+
+def coach_notes(*, text: str, corpus) -> list[CoachNote]:
+    """What the citation coach says about ``text``: the originality engine's quotation and
+    citation findings against the readings, put as advice to the writer."""
+    from courseware.originality.check import (
+        MISQUOTED,
+        QUOTED_CITED,
+        UNATTRIBUTED,
+        WRONG_PARAGRAPH,
+        check_essay,
+    )
+
+    def where(key) -> str:
+        paragraph = corpus.paragraphs.get(key)
+        if paragraph is None:
+            return ""
+        return f"[[{paragraph.reading_slug}#p-{paragraph.number}]]"
+
+    notes = []
+    for finding in check_essay(text, readings=corpus, peers=None).findings:
+        excerpt = _excerpt(text, finding.start, finding.end)
+        if finding.kind == QUOTED_CITED:
+            notes.append(
+                CoachNote(
+                    kind=finding.kind,
+                    excerpt=excerpt,
+                    message=_("Well done: quoted exactly and cited to the right paragraph."),
+                    good=True,
+                )
+            )
+        elif finding.kind == MISQUOTED:
+            notes.append(
+                CoachNote(
+                    kind=finding.kind,
+                    excerpt=excerpt,
+                    message=_(
+                        "This quotation differs from the source (%(where)s): %(detail)s. A "
+                        "quotation gives the source's words exactly; mark words you leave out "
+                        "with an ellipsis (…) and words you add with [square brackets]."
+                    )
+                    % {"where": where(finding.paragraph), "detail": finding.detail},
+                )
+            )
+        elif finding.kind == WRONG_PARAGRAPH:
+            found = where(finding.paragraph) if finding.paragraph is not None else ""
+            message = _(
+                "The words you quote are not in the paragraph your citation points to. "
+                "Check which paragraph they come from and cite that one."
+            )
+            if found:
+                message += " " + _("They look like %(where)s.") % {"where": found}
+            notes.append(CoachNote(kind=finding.kind, excerpt=excerpt, message=message))
+        elif finding.kind == UNATTRIBUTED and finding.detail.startswith("In quotation marks"):
+            notes.append(
+                CoachNote(
+                    kind=finding.kind,
+                    excerpt=excerpt,
+                    message=_(
+                        "These words are in quotation marks but have no citation. Say where "
+                        "they come from: add %(where)s after the closing quotation mark."
+                    )
+                    % {"where": where(finding.paragraph)},
+                )
+            )
+        elif finding.kind == UNATTRIBUTED:
+            notes.append(
+                CoachNote(
+                    kind=finding.kind,
+                    excerpt=excerpt,
+                    message=_(
+                        "This passage uses the words of %(where)s without quotation marks. "
+                        "Either put the source's words in quotation marks and cite them, or "
+                        "explain the idea in your own words (and still cite it)."
+                    )
+                    % {"where": where(finding.paragraph)},
+                )
+            )
+    return notes
+
+
+@transaction.atomic
+def coach_check_run(*, submission: Submission, text: str, by: User, now: datetime) -> CoachResult:
+    """Run the citation coach on ``text`` (the draft the student sees) and record that it ran
+    (when, and how many notes: never what it said). Refused once the student has used the
+    assignment's checks for the version they are writing."""
+    from courseware.models import CoachCheck
+    from courseware.selectors.originality import citable_reading_ids
+    from courseware.services.originality import reading_corpus_for
+
+    submission = Submission.objects.select_for_update(of=("self",)).get(pk=submission.pk)
+    if submission.student_id != by.pk:
+        raise ValidationError(_("Only the student who writes an essay uses its coach."))
+    if not submission.is_editable:
+        raise ValidationError(
+            _("This essay has been handed in; the coach is for drafts."), code="submitted"
+        )
+    settings = ProcessSettings.objects.filter(assignment_id=submission.assignment_id).first()
+    allowed = settings.coach_checks if settings else ProcessSettings.DEFAULT_COACH_CHECKS
+    version_number = submission.current_version + 1
+    used = CoachCheck.objects.filter(submission=submission, version_number=version_number).count()
+    if used >= allowed:
+        raise ValidationError(
+            _(
+                "You have used all %(allowed)s citation checks for this version. Read the "
+                "notes you have, and ask your teacher if you are unsure."
+            )
+            % {"allowed": allowed},
+            code="coach_limit",
+        )
+    corpus = reading_corpus_for(reading_ids=citable_reading_ids(assignment=submission.assignment))
+    notes = coach_notes(text=text, corpus=corpus)
+    check = CoachCheck(
+        submission=submission,
+        version_number=version_number,
+        revision=submission.revision,
+        notes=sum(1 for note in notes if not note.good),
+        ran_at=now,
+    )
+    check.full_clean(exclude=["submission"])
+    check.save()
+    return CoachResult(notes=notes, checks_used=used + 1, checks_allowed=allowed)

@@ -11,4 +11,10 @@ urlpatterns = [
         views.accommodation_set,
         name="writing-accommodation",
     ),
+    path("submissions/<int:pk>/coach/", views.citation_coach, name="citation-coach"),
+    path(
+        "assignments/<int:pk>/process-settings/",
+        views.process_settings,
+        name="process-settings",
+    ),
 ]

@@ -8,19 +8,24 @@ JavaScript the page still lists the sessions, time on task, pastes and bursts.
 
 from __future__ import annotations
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from courseware import permissions
 from courseware.selectors import process as selectors
+from courseware.selectors.marking import essay_assignment_get_for_marker
 from courseware.selectors.naming import student_naming
+from courseware.selectors.submissions import submission_get_for
 from courseware.services import process as services
+from courseware.services.submissions import check_essay_size
 
 
 @login_required
@@ -81,3 +86,77 @@ def accommodation_set(request, pk: int):
     if back == "mark":
         return redirect("courseware:mark-submission", pk=submission.pk)
     return redirect("courseware:writing-process", pk=submission.pk)
+
+
+# --- The citation coach ------------------------------------------------------------------------
+
+
+@login_required
+@require_POST
+def citation_coach(request, pk: int):
+    """Check the citations of the text the editor posts (the student's own self-check before
+    handing in) and show the coach's notes."""
+    submission = submission_get_for(user=request.user, pk=pk)
+    if not permissions.can_use_citation_coach(request.user, submission):
+        raise PermissionDenied
+    text = request.POST.get("text", "").replace("\r\n", "\n")
+    context = {"submission": submission, "assignment": submission.assignment, "text": text}
+    try:
+        check_essay_size(text)
+        context["result"] = services.coach_check_run(
+            submission=submission, text=text, by=request.user, now=timezone.now()
+        )
+    except ValidationError as error:
+        context["errors"] = error.messages
+        return render(request, "courseware/process/coach.html", context, status=400)
+    return render(request, "courseware/process/coach.html", context)
+
+
+# --- Settings ----------------------------------------------------------------------------------
+
+
+class ProcessSettingsForm(forms.Form):
+    coach_checks = forms.IntegerField(
+        min_value=0,
+        max_value=10,
+        label=gettext_lazy("Citation coach checks per version"),
+        help_text=gettext_lazy("0 turns the coach off for this essay."),
+    )
+    feedback_first = forms.BooleanField(
+        required=False,
+        label=gettext_lazy(
+            "Feedback first: students read the comments and write a short response before "
+            "they see the mark"
+        ),
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def process_settings(request, pk: int):
+    """An essay assignment's writing-process settings: coach checks and feedback first."""
+    assignment = essay_assignment_get_for_marker(user=request.user, pk=pk)
+    if not permissions.can_set_process_settings(request.user, assignment):
+        raise Http404
+    current = selectors.process_settings_for(assignment=assignment)
+    if request.method == "POST":
+        form = ProcessSettingsForm(request.POST)
+        if form.is_valid():
+            services.process_settings_set(assignment=assignment, **form.cleaned_data)
+            messages.success(request, _("The writing-process settings are saved."))
+            return redirect("courseware:process-settings", pk=assignment.pk)
+        status = 400
+    else:
+        form = ProcessSettingsForm(
+            initial={
+                "coach_checks": current.coach_checks,
+                "feedback_first": current.feedback_first,
+            }
+        )
+        status = 200
+    return render(
+        request,
+        "courseware/process/settings.html",
+        {"assignment": assignment, "form": form},
+        status=status,
+    )
