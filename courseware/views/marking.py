@@ -37,6 +37,7 @@ from courseware.selectors.process import (
     accommodated_students,
     process_indicators,
     process_view_for,
+    revision_diff,
 )
 from courseware.services import marking as services
 from courseware.services.marking import CriterionMark, StaleGrade
@@ -314,6 +315,7 @@ def _render_mark(request, submission: Submission, *, errors=None, posted=None, s
             and permissions.can_release(request.user, submission.assignment.classroom),
             "release_form": ReleaseForm(),
             "process": process_view_for(user=request.user, submission=submission),
+            "revision_diff": revision_diff(submission=submission),
             "can_accommodate": permissions.can_set_accommodation(
                 request.user, submission.assignment.classroom
             ),

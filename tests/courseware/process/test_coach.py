@@ -133,3 +133,21 @@ def test_bad_settings_get_a_field_error_and_change_nothing(client, school, world
     assert response.status_code == 400
     assert b'aria-invalid="true"' in response.content
     assert not ProcessSettings.objects.filter(assignment=world.assignment).exists()
+
+
+def test_the_coach_api_gives_the_notes_to_the_writer_and_refuses_after_the_limit(world, school):
+    from rest_framework.test import APIClient
+
+    process_settings_set(assignment=world.assignment, coach_checks=1, feedback_first=False)
+    client = APIClient()
+    client.force_authenticate(school.student)
+    url = f"/api/v1/submissions/{world.submission.pk}/coach/"
+    first = client.post(url, {"text": ESSAY}, format="json")
+    assert first.status_code == 200
+    body = first.json()
+    assert (body["checks_used"], body["checks_allowed"]) == (1, 1)
+    assert sum(1 for note in body["notes"] if not note["good"]) == 4
+    again = client.post(url, {"text": ESSAY}, format="json")
+    assert again.status_code == 409
+    assert again.json()["code"] == "coach_limit"
+    assert client.post(url, {"text": 5}, format="json").status_code == 400
