@@ -158,6 +158,11 @@ def main() -> None:
             save_times.append((time.perf_counter() - began) * 1000)
         assert response.status_code == 200, response.content[:300]
         revision = response.json()["revision"]
+        if (n + 1) % 250 == 0:
+            print(
+                f"  … {n + 1} autosaves, last {save_times[-1]:.0f} ms",
+                flush=True,
+            )
     written = time.perf_counter() - started
 
     submission = Submission.objects.get(pk=submission.pk)

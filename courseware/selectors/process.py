@@ -419,3 +419,47 @@ def revision_diff(*, submission: Submission) -> RevisionDiff | None:
         right=_pieces(after.text, inserted, "ins", right_marks),
         comments=placed,
     )
+
+
+# --- Feedback first -------------------------------------------------------------------------------
+
+
+def feedback_response_of(*, submission: Submission, version_number: int):
+    from courseware.models import FeedbackResponse
+
+    return FeedbackResponse.objects.filter(
+        submission=submission, version_number=version_number
+    ).first()
+
+
+def mark_withheld(*, grade, user, response) -> bool:
+    """Whether the student reading a released grade sees its comments before its mark: on a
+    "feedback first" assignment, until they have written their response to this version."""
+    submission = grade.submission
+    if submission.student_id != user.pk or response is not None:
+        return False
+    return process_settings_for(assignment=submission.assignment).feedback_first
+
+
+def withheld_submission_ids(*, student, grades) -> set[int]:
+    """Of a student's grades, the submissions whose mark waits for their response. Two queries."""
+    from courseware.models import FeedbackResponse
+
+    first = set(
+        ProcessSettings.objects.filter(
+            assignment_id__in={g.submission.assignment_id for g in grades}, feedback_first=True
+        ).values_list("assignment_id", flat=True)
+    )
+    if not first:
+        return set()
+    answered = set(
+        FeedbackResponse.objects.filter(submission__student=student).values_list(
+            "submission_id", "version_number"
+        )
+    )
+    return {
+        g.submission_id
+        for g in grades
+        if g.submission.assignment_id in first
+        and (g.submission_id, g.version.number) not in answered
+    }

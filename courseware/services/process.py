@@ -551,3 +551,47 @@ def coach_check_run(*, submission: Submission, text: str, by: User, now: datetim
     check.full_clean(exclude=["submission"])
     check.save()
     return CoachResult(notes=notes, checks_used=used + 1, checks_allowed=allowed)
+
+
+# --- Feedback first ----------------------------------------------------------------------------
+
+MIN_RESPONSE_CHARS = 20
+MAX_RESPONSE_CHARS = 2000
+
+
+@transaction.atomic
+def feedback_response_write(
+    *, submission: Submission, version_number: int, text: str, by: User, now: datetime
+):
+    """The student's response to a version's feedback: what they take from it and will do next.
+    Written once per version; on a "feedback first" assignment the mark is shown after it."""
+    from courseware.models import FeedbackResponse
+
+    if submission.student_id != by.pk:
+        raise ValidationError(_("Only the student who wrote the essay responds to its feedback."))
+    text = text.strip()
+    if len(text) < MIN_RESPONSE_CHARS:
+        raise ValidationError(
+            {
+                "text": _(
+                    "Write a sentence or two (at least %(min)s characters): what will you do "
+                    "next time?"
+                )
+                % {"min": MIN_RESPONSE_CHARS}
+            }
+        )
+    if len(text) > MAX_RESPONSE_CHARS:
+        raise ValidationError(
+            {"text": _("Keep it to %(max)s characters.") % {"max": MAX_RESPONSE_CHARS}}
+        )
+    existing = FeedbackResponse.objects.filter(
+        submission=submission, version_number=version_number
+    ).first()
+    if existing is not None:
+        return existing
+    response = FeedbackResponse(
+        submission=submission, version_number=version_number, text=text, written_at=now
+    )
+    response.full_clean(exclude=["submission"], validate_unique=False, validate_constraints=False)
+    response.save()
+    return response

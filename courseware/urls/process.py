@@ -13,6 +13,11 @@ urlpatterns = [
     ),
     path("submissions/<int:pk>/coach/", views.citation_coach, name="citation-coach"),
     path(
+        "submissions/<int:pk>/feedback/response/",
+        views.feedback_response,
+        name="feedback-response",
+    ),
+    path(
         "assignments/<int:pk>/process-settings/",
         views.process_settings,
         name="process-settings",

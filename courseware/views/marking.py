@@ -35,9 +35,12 @@ from courseware.selectors.naming import student_naming
 from courseware.selectors.originality import latest_report
 from courseware.selectors.process import (
     accommodated_students,
+    feedback_response_of,
+    mark_withheld,
     process_indicators,
     process_view_for,
     revision_diff,
+    withheld_submission_ids,
 )
 from courseware.services import marking as services
 from courseware.services.marking import CriterionMark, StaleGrade
@@ -518,11 +521,15 @@ def gradebook_export(request, pk: int, fmt: str):
 @require_GET
 def my_grades(request):
     """The grades released to the signed-in student and their quiz scores, newest first."""
+    grades = selectors.student_grades(student=request.user)
+    withheld = withheld_submission_ids(student=request.user, grades=grades)
+    for grade in grades:
+        grade.withheld = grade.submission_id in withheld
     return render(
         request,
         "courseware/marking/my_grades.html",
         {
-            "grades": selectors.student_grades(student=request.user),
+            "grades": grades,
             "quiz_results": dashboards.student_quiz_results(student=request.user),
         },
     )
@@ -539,6 +546,9 @@ def _feedback_label(request, grade) -> str:
 def feedback(request, pk: int):
     """A submission's feedback as its student reads it (teachers see it before release too)."""
     grade = selectors.grade_get_for(user=request.user, submission_pk=pk)
+    response = feedback_response_of(
+        submission=grade.submission, version_number=grade.version.number
+    )
     return render(
         request,
         "courseware/marking/feedback.html",
@@ -549,6 +559,9 @@ def feedback(request, pk: int):
             "classroom": grade.submission.assignment.classroom,
             "label": _feedback_label(request, grade),
             "is_student": grade.submission.student_id == request.user.pk,
+            # "Feedback first": the comments now, the mark once the student has responded.
+            "withhold_mark": mark_withheld(grade=grade, user=request.user, response=response),
+            "response": response,
         },
     )
 
@@ -558,6 +571,11 @@ def feedback(request, pk: int):
 def feedback_download(request, pk: int):
     """The feedback as a PDF to keep."""
     grade = selectors.grade_get_for(user=request.user, submission_pk=pk)
+    response = feedback_response_of(
+        submission=grade.submission, version_number=grade.version.number
+    )
+    if mark_withheld(grade=grade, user=request.user, response=response):
+        return redirect("courseware:feedback", pk=pk)
     pdf = feedback_pdf(
         feedback=selectors.feedback_for(grade=grade), label=_feedback_label(request, grade)
     )

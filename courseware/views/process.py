@@ -21,7 +21,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from courseware import permissions
 from courseware.selectors import process as selectors
-from courseware.selectors.marking import essay_assignment_get_for_marker
+from courseware.selectors.marking import essay_assignment_get_for_marker, grade_get_for
 from courseware.selectors.naming import student_naming
 from courseware.selectors.submissions import submission_get_for
 from courseware.services import process as services
@@ -160,3 +160,47 @@ def process_settings(request, pk: int):
         {"assignment": assignment, "form": form},
         status=status,
     )
+
+
+# --- Feedback first ----------------------------------------------------------------------------
+
+
+@login_required
+@require_POST
+def feedback_response(request, pk: int):
+    """The student's response to their released feedback (and, on a "feedback first"
+    assignment, the way to their mark)."""
+    grade = grade_get_for(user=request.user, submission_pk=pk)
+    submission = grade.submission
+    if submission.student_id != request.user.pk:
+        raise Http404
+    try:
+        services.feedback_response_write(
+            submission=submission,
+            version_number=grade.version.number,
+            text=request.POST.get("text", ""),
+            by=request.user,
+            now=timezone.now(),
+        )
+    except ValidationError as error:
+        from courseware.selectors.marking import feedback_for
+
+        return render(
+            request,
+            "courseware/marking/feedback.html",
+            {
+                "feedback": feedback_for(grade=grade),
+                "grade": grade,
+                "assignment": submission.assignment,
+                "classroom": submission.assignment.classroom,
+                "label": student_naming(
+                    assignment=submission.assignment, viewer=request.user
+                ).label(submission.student),
+                "is_student": True,
+                "withhold_mark": True,
+                "response_error": " ".join(error.messages),
+            },
+            status=400,
+        )
+    messages.success(request, _("Thank you: your response is saved with your feedback."))
+    return redirect("courseware:feedback", pk=submission.pk)
