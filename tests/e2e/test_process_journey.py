@@ -1,6 +1,6 @@
 """The writing process in a real browser: a student types, pastes a passage of a set reading and
-a passage from elsewhere, and hands in; the teacher replays the writing on the marking page with
-the keyboard and sees where each paste came from."""
+a passage from elsewhere, runs the citation coach and hands in; the teacher replays the writing on
+the marking page with the keyboard, sees where each paste came from and that the coach was used."""
 
 import re
 
@@ -82,6 +82,16 @@ def test_student_types_and_pastes_and_the_teacher_replays_the_writing(
         p["source"] for p in WritingHistory.objects.get(submission=submission).load()["pastes"]
     ]
     assert sources == ["reading", "outside"]
+    # The citation coach, before handing in: it says what to fix, in words a student can use.
+    page.get_by_role("button", name="Check my citations").click()
+    expect(page.get_by_role("heading", name="Citation coach")).to_be_visible()
+    expect(page.locator(".coach-list")).to_contain_text(
+        "uses the words of [[succession-notes#p-2]] without quotation marks"
+    )
+    expect(page.get_by_text("check 1 of 3 for this version")).to_be_visible()
+    screenshot(page, "coach")
+    page.get_by_role("button", name="Back to your essay").click()
+    expect(editor).to_have_value(re.compile("Then: Grain procurement"))
     page.locator("#honesty").check()
     page.get_by_role("button", name="Submit essay").click()
     expect(page.get_by_text(re.compile("Handed in: version 1"))).to_be_visible()
@@ -95,6 +105,7 @@ def test_student_types_and_pastes_and_the_teacher_replays_the_writing(
     section = teacher_page.locator(".process-section")
     expect(section).to_contain_text("Pasted from succession-notes ¶2 without quotation/citation.")
     expect(section).to_contain_text(f"Pasted from elsewhere ({len(OUTSIDE)} characters).")
+    expect(section).to_contain_text("Citation coach used once")
     scrubber = teacher_page.get_by_label("Replay: the essay at any moment")
     expect(scrubber).to_be_visible()
     replay = teacher_page.locator("#replay-text")
