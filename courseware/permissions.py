@@ -302,3 +302,29 @@ def can_set_analysis_task(user: User | AnonymousUser, classroom: Classroom) -> b
 def can_answer_analysis_task(user: User | AnonymousUser, assignment: Assignment) -> bool:
     """Students of the class answer its source-analysis tasks (as they write its essays)."""
     return can_write_essay(user, assignment)
+# --- Writing process ----------------------------------------------------------------------------
+
+
+def can_view_writing_history(user: User | AnonymousUser, submission: Submission) -> bool:
+    """An essay's writing history is seen by its own student and the class's teachers (and
+    school admins), the same evidence on both sides; to anyone else it does not exist (404)."""
+    if not (user.is_authenticated and user.is_active):
+        return False
+    if submission.student_id == user.pk:
+        return True
+    return can_mark(user, submission.assignment.classroom)
+
+
+def can_set_accommodation(user: User | AnonymousUser, classroom: Classroom) -> bool:
+    """Those who mark a class's essays record which students write with assistive software."""
+    return can_mark(user, classroom) and not classroom.is_archived
+
+
+def can_set_process_settings(user: User | AnonymousUser, assignment: Assignment) -> bool:
+    """Those who set a class's work choose its coach checks and "feedback first"."""
+    return can_set_work(user, assignment.classroom)
+
+
+def can_use_citation_coach(user: User | AnonymousUser, submission: Submission) -> bool:
+    """The citation coach is the writer's own, while they may still change the essay."""
+    return can_write_submission(user, submission) and submission.is_editable

@@ -108,9 +108,33 @@ class StrictBooleanField(serializers.BooleanField):
         return data
 
 
+class WritingEventSerializer(serializers.Serializer):
+    """What the editor saw happen since its last save (recorded in the writing history)."""
+
+    kind = serializers.ChoiceField(choices=["type", "delete", "paste"])
+    at = StrictIntegerField(
+        min_value=0, help_text=_("When, in milliseconds of the editor's clock.")
+    )
+    chars = StrictIntegerField(min_value=0, max_value=2_000_000)
+    text = StrictCharField(
+        required=False,
+        allow_blank=True,
+        trim_whitespace=False,
+        max_length=5000,
+        help_text=_("A paste's text (the editor sends its first 2,000 characters)."),
+    )
+    from_essay = StrictBooleanField(
+        required=False, help_text=_("The paste was copied or cut from this essay.")
+    )
+
+
 class DraftSaveSerializer(serializers.Serializer):
     text = StrictCharField(allow_blank=True, trim_whitespace=False)
     revision = StrictIntegerField(min_value=0)
+    events = WritingEventSerializer(many=True, required=False, max_length=500)
+    sent_at = StrictIntegerField(
+        required=False, min_value=0, help_text=_("The editor's clock when it sent the events (ms).")
+    )
 
 
 class SubmitSerializer(serializers.Serializer):
@@ -270,6 +294,8 @@ class DraftView(APIView):
                 revision=data.validated_data["revision"],
                 by=request.user,
                 now=timezone.now(),
+                events=data.validated_data.get("events"),
+                sent_at=data.validated_data.get("sent_at"),
             )
         except ValidationError as error:
             return _refusal(error)

@@ -72,6 +72,13 @@ from courseware.models.originality import (
 )
 from courseware.models.setting import AssignmentDraft, QuizAttemptGrant
 from courseware.models.rosters import RosterClass, RosterEnrolment, RosterImport, RosterUser
+from courseware.models.process import (
+    CoachCheck,
+    FeedbackResponse,
+    ProcessSettings,
+    WritingAccommodation,
+    WritingHistory,
+)
 from courseware.models.submissions import Submission, SubmissionStatus, SubmissionVersion
 from courseware.models.teaching import (
     Assignment,
@@ -117,6 +124,7 @@ __all__ = [
     "AssignmentKind",
     "LatePenaltyUnit",
     "Choice",
+    "CoachCheck",
     "CommentBankEntry",
     "CriterionGrade",
     "Classroom",
@@ -126,6 +134,7 @@ __all__ = [
     "EditorialNote",
     "EssayPrompt",
     "Extension",
+    "FeedbackResponse",
     "Footnote",
     "Grade",
     "GradeChange",
@@ -144,6 +153,7 @@ __all__ = [
     "Paragraph",
     "ParagraphKind",
     "Person",
+    "ProcessSettings",
     "Question",
     "QuestionKind",
     "Quiz",
@@ -168,4 +178,6 @@ __all__ = [
     "TimelineEvent",
     "Unit",
     "UnitReading",
+    "WritingAccommodation",
+    "WritingHistory",
 ]

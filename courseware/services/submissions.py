@@ -47,6 +47,7 @@ from courseware.models import (
 from courseware.rendering import count_words
 from courseware.services.notifications import event_record
 from courseware.services.originality import originality_report_request, peer_index_add
+from courseware.services.process import writing_history_record_safely
 from courseware.timing import DeadlineState, deadline_for
 
 if TYPE_CHECKING:
@@ -221,19 +222,37 @@ def _write_draft(*, submission: Submission, text: str, revision: int, now: datet
 
 @transaction.atomic
 def submission_draft_save(
-    *, submission: Submission, text: str, revision: int, by: User, now: datetime
+    *,
+    submission: Submission,
+    text: str,
+    revision: int,
+    by: User,
+    now: datetime,
+    events: list[dict] | None = None,
+    sent_at: int | None = None,
 ) -> Submission:
     """Save the draft the writer based on ``revision``; the stored revision goes up by one.
 
     Refused with ``StaleRevision`` (carrying the newer text) when ``revision`` is not the stored
     one and the text differs from the stored text. Saving the stored text again changes nothing.
+    The change (and the editor's ``events`` since its last save, timed by its clock at
+    ``sent_at``) is added to the essay's writing history.
     """
     submission = _locked(submission)
     if submission.student_id != by.pk:
         raise _refuse(_("Only the student who writes an essay saves it."), "not_writer")
     _ensure_available(submission.assignment)
     _ensure_student_of_class(assignment=submission.assignment, student=by)
-    _write_draft(submission=submission, text=text, revision=revision, now=now)
+    before = submission.draft_text
+    if _write_draft(submission=submission, text=text, revision=revision, now=now) or events:
+        writing_history_record_safely(
+            submission=submission,
+            before=before,
+            after=submission.draft_text,
+            events=events or [],
+            sent_at=sent_at,
+            now=now,
+        )
     return submission
 
 
@@ -303,7 +322,11 @@ def submission_submit(
     _ensure_available(assignment)
     _ensure_student_of_class(assignment=assignment, student=by)
     if text is not None:
-        _write_draft(submission=submission, text=text, revision=revision, now=now)
+        before = submission.draft_text
+        if _write_draft(submission=submission, text=text, revision=revision, now=now):
+            writing_history_record_safely(
+                submission=submission, before=before, after=text, events=[], sent_at=None, now=now
+            )
     elif revision != submission.revision:
         raise StaleRevision(submission)
 

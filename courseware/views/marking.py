@@ -33,6 +33,15 @@ from courseware.selectors import dashboards
 from courseware.selectors import marking as selectors
 from courseware.selectors.naming import student_naming
 from courseware.selectors.originality import latest_report
+from courseware.selectors.process import (
+    accommodated_students,
+    feedback_response_of,
+    mark_withheld,
+    process_indicators,
+    process_view_for,
+    revision_diff,
+    withheld_submission_ids,
+)
 from courseware.services import marking as services
 from courseware.services.marking import CriterionMark, StaleGrade
 
@@ -135,9 +144,18 @@ def marking_queue(request, pk: int):
         sort=request.GET.get("sort", "name"),
     )
     mark_url = _mark_url_maker()
+    process = process_indicators(assignment_id=assignment.pk)
+    accommodated = accommodated_students(classroom_id=assignment.classroom_id)
     for row in queue.rows:
         if row.submission is not None and row.submission.current_version:
             row.url = mark_url(row.submission.pk)
+            history = process.get(row.submission.pk)
+            if history is not None:
+                # Advisory and quiet: how many things the writing process asks the marker to
+                # look at (bursts do not count for a student who writes with assistive software).
+                row.process_flags = history.flagged_paste_count + (
+                    0 if row.submission.student_id in accommodated else history.burst_count
+                )
     return render(
         request,
         "courseware/marking/queue.html",
@@ -299,6 +317,11 @@ def _render_mark(request, submission: Submission, *, errors=None, posted=None, s
             "can_release": can_edit
             and permissions.can_release(request.user, submission.assignment.classroom),
             "release_form": ReleaseForm(),
+            "process": process_view_for(user=request.user, submission=submission),
+            "revision_diff": revision_diff(submission=submission),
+            "can_accommodate": permissions.can_set_accommodation(
+                request.user, submission.assignment.classroom
+            ),
         },
         status=status,
     )
@@ -498,11 +521,15 @@ def gradebook_export(request, pk: int, fmt: str):
 @require_GET
 def my_grades(request):
     """The grades released to the signed-in student and their quiz scores, newest first."""
+    grades = selectors.student_grades(student=request.user)
+    withheld = withheld_submission_ids(student=request.user, grades=grades)
+    for grade in grades:
+        grade.withheld = grade.submission_id in withheld
     return render(
         request,
         "courseware/marking/my_grades.html",
         {
-            "grades": selectors.student_grades(student=request.user),
+            "grades": grades,
             "quiz_results": dashboards.student_quiz_results(student=request.user),
         },
     )
@@ -519,6 +546,9 @@ def _feedback_label(request, grade) -> str:
 def feedback(request, pk: int):
     """A submission's feedback as its student reads it (teachers see it before release too)."""
     grade = selectors.grade_get_for(user=request.user, submission_pk=pk)
+    response = feedback_response_of(
+        submission=grade.submission, version_number=grade.version.number
+    )
     return render(
         request,
         "courseware/marking/feedback.html",
@@ -529,6 +559,9 @@ def feedback(request, pk: int):
             "classroom": grade.submission.assignment.classroom,
             "label": _feedback_label(request, grade),
             "is_student": grade.submission.student_id == request.user.pk,
+            # "Feedback first": the comments now, the mark once the student has responded.
+            "withhold_mark": mark_withheld(grade=grade, user=request.user, response=response),
+            "response": response,
         },
     )
 
@@ -538,6 +571,11 @@ def feedback(request, pk: int):
 def feedback_download(request, pk: int):
     """The feedback as a PDF to keep."""
     grade = selectors.grade_get_for(user=request.user, submission_pk=pk)
+    response = feedback_response_of(
+        submission=grade.submission, version_number=grade.version.number
+    )
+    if mark_withheld(grade=grade, user=request.user, response=response):
+        return redirect("courseware:feedback", pk=pk)
     pdf = feedback_pdf(
         feedback=selectors.feedback_for(grade=grade), label=_feedback_label(request, grade)
     )

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET, require_POST
 from courseware.models import MatchKind
 from courseware.selectors import originality as selectors
 from courseware.selectors.naming import student_naming
+from courseware.selectors.process import process_view_for
 from courseware.services import originality as services
 
 
@@ -69,6 +70,8 @@ def report_detail(request, pk: int, number: int):
             ).label(access.submission.student),
             "peer_labels": _peer_labels(matches, visible, request.user),
             "is_student": is_student,
+            # The writing process of the essay, as the viewer may see it (advisory evidence).
+            "process": process_view_for(user=request.user, submission=access.submission),
         },
     )
 

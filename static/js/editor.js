@@ -134,6 +134,79 @@
     });
   }
 
+  // --- The writing history: what happened since the last save ---------------------------------
+  // Typing, deleting and pasting are counted here and sent with the next save; the server
+  // computes the text's change itself (it has both texts), so nothing heavy runs as you type.
+  // Events not yet saved are kept on the device with the text, like the text itself.
+
+  var MAX_PENDING = 400;
+  var PASTE_CHARS = 2000;
+  var TYPING_RUN_MS = 10000; // keystrokes this close together are one event
+  var pending = [];
+  var inFlight = []; // sent with the save under way: not added to any more
+  var copiedFromEssay = "";
+
+  function note(kind, chars, extra) {
+    var now = Date.now();
+    var last = pending[pending.length - 1];
+    if (kind !== "paste" && last && last.kind === kind && now - last.at < TYPING_RUN_MS &&
+        inFlight.indexOf(last) < 0) {
+      last.chars += chars;
+      last.at = now;
+      return;
+    }
+    var event = { kind: kind, at: now, chars: chars };
+    if (extra) Object.keys(extra).forEach(function (key) { event[key] = extra[key]; });
+    pending.push(event);
+    if (pending.length > MAX_PENDING) {
+      // Fold the two oldest typing events together rather than lose a paste.
+      for (var i = 0; i + 1 < pending.length; i += 1) {
+        if (pending[i].kind !== "paste" && pending[i].kind === pending[i + 1].kind) {
+          pending[i + 1].chars += pending[i].chars;
+          pending.splice(i, 1);
+          return;
+        }
+      }
+      pending.shift();
+    }
+  }
+
+  var lengthBefore = textarea.value.length;
+  textarea.addEventListener("beforeinput", function () { lengthBefore = textarea.value.length; });
+  textarea.addEventListener("input", function (event) {
+    var type = event.inputType || "";
+    var change = textarea.value.length - lengthBefore;
+    lengthBefore = textarea.value.length;
+    if (type === "insertFromPaste" || type === "insertFromDrop") return; // noted on paste/drop
+    if (type.indexOf("delete") === 0) {
+      note("delete", Math.max(0, -change));
+    } else if (change > 0) {
+      note("type", change);
+    } else if (change < 0) {
+      note("delete", -change);
+    }
+  });
+  function clipboardText(event) {
+    var data = event.clipboardData || event.dataTransfer;
+    return data ? data.getData("text/plain") || "" : "";
+  }
+  function notePaste(event) {
+    if (state.locked) return;
+    var pasted = clipboardText(event);
+    if (!pasted) return;
+    note("paste", pasted.length, {
+      text: pasted.slice(0, PASTE_CHARS),
+      from_essay: Boolean(copiedFromEssay) && pasted === copiedFromEssay,
+    });
+  }
+  textarea.addEventListener("paste", notePaste);
+  textarea.addEventListener("drop", notePaste);
+  function noteCopy() {
+    copiedFromEssay = textarea.value.slice(textarea.selectionStart, textarea.selectionEnd);
+  }
+  textarea.addEventListener("copy", noteCopy);
+  textarea.addEventListener("cut", noteCopy);
+
   // --- The copy on this device --------------------------------------------------------------
   // Kept while the text differs from what the server has, with the revision it was based on,
   // so it can be offered back after a dropped connection or an expired session.
@@ -152,6 +225,7 @@
       if (isDirty()) {
         window.localStorage.setItem(storageKey, JSON.stringify({
           text: textarea.value, revision: state.revision, updatedAt: new Date().toISOString(),
+          events: pending,
         }));
       } else {
         window.localStorage.removeItem(storageKey);
@@ -237,13 +311,19 @@
     }
     var sentText = textarea.value;
     var sentRevision = state.revision;
+    var sentEvents = pending.slice();
+    inFlight = sentEvents;
     setStatus(text.saving, "saving");
-    state.saving = request(draftUrl, "PUT", { text: sentText, revision: sentRevision }, options.keepalive)
+    var body = { text: sentText, revision: sentRevision, events: sentEvents, sent_at: Date.now() };
+    state.saving = request(draftUrl, "PUT", body, options.keepalive)
       .then(function (result) {
         state.saving = null;
+        inFlight = [];
         var data = result.data || {};
         if (result.status === 200) {
           state.refusal = null;
+          // Events noted while the save was in flight stay for the next one.
+          pending = pending.filter(function (event) { return sentEvents.indexOf(event) < 0; });
           afterSaved(data, sentText);
           return !isDirty();
         }
@@ -270,6 +350,7 @@
         return false;
       }, function () {
         state.saving = null;
+        inFlight = [];
         state.refusal = null;
         writeLocal();
         setStatus(text.offline, "offline");
@@ -599,6 +680,7 @@
     if (local.revision === state.revision) {
       // Unsaved work on top of the text the server still has: restore it and save it.
       replaceText(local.text);
+      if (Array.isArray(local.events)) pending = local.events.concat(pending);
       updateCount();
       state.notice = text.restored;
       setStatus(text.restored, "restored");

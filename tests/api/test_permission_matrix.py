@@ -572,6 +572,22 @@ MATRIX = [
         None,
         _expect(404, 404, 404, 403, 403),
     ),
+    # --- writing process (courseware.api.process): the essay's student and the class's markers.
+    (
+        "submission-history",
+        "get",
+        lambda o: f"/api/v1/submissions/{o.submission.pk}/history/",
+        None,
+        _expect(200, 200, 404, 200, 404),
+    ),
+    (
+        # The essay is handed in for good: its student is told the coach is for drafts.
+        "submission-coach",
+        "post",
+        lambda o: f"/api/v1/submissions/{o.submission.pk}/coach/",
+        lambda o: {"text": "A draft."},
+        _expect(403, 403, 404, 409, 404),
+    ),
     # --- marking (courseware.api.marking): markers only; a student sees a grade once released.
     # Grade lists, the gradebook and the student's grades are in
     # tests/courseware/marking/test_permissions.py, a submission by id in

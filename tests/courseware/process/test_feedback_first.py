@@ -1,0 +1,89 @@
+"""Feedback first: on an assignment that asks for it, a student reads the comments and writes a
+short response before the mark is shown (on the feedback page, in their grades and the PDF)."""
+
+import pytest
+from django.urls import reverse
+
+from courseware.models import FeedbackResponse
+from courseware.services.process import process_settings_set
+from tests.conftest import ROLES, module_world
+from tests.factories import graded, submitted_submission
+
+
+def make_world(school):
+    from tests.factories import essay_assignment
+
+    assignment = essay_assignment(school.classroom, min_words=5, max_words=400)
+    process_settings_set(assignment=assignment, coach_checks=3, feedback_first=True)
+    submission = submitted_submission(
+        assignment, school.student, text="Stalin won because he ran the party apparatus well."
+    )
+    grade = graded(
+        submission, school.teacher, overall_comment="Use the sources more.", release=True
+    )
+    return {"assignment": assignment, "submission": submission, "grade": grade}
+
+
+shared_world, world_copy, school, world = module_world(make_world)
+
+PLAN = "Next time I will quote the sources and cite each paragraph I use."
+
+
+def test_the_student_reads_the_comments_before_the_mark(client, school, world):
+    client.force_login(school.student)
+    url = reverse("courseware:feedback", args=[world["submission"].pk])
+    html = client.get(url).content.decode()
+    assert "Use the sources more." in html
+    assert 'class="final-mark"' not in html
+    assert "Your response and action plan" in html
+    grades = client.get(reverse("courseware:my-grades")).content.decode()
+    assert "Read the feedback first" in grades
+    pdf = client.get(reverse("courseware:feedback-pdf", args=[world["submission"].pk]))
+    assert pdf.status_code == 302
+
+
+def test_after_responding_the_mark_is_shown_with_the_response(client, school, world):
+    client.force_login(school.student)
+    response_url = reverse("courseware:feedback-response", args=[world["submission"].pk])
+    assert client.post(response_url, {"text": PLAN}).status_code == 302
+    html = client.get(reverse("courseware:feedback", args=[world["submission"].pk])).content
+    assert b'class="final-mark"' in html
+    assert PLAN.encode() in html
+    assert b"Read the feedback first" not in client.get(reverse("courseware:my-grades")).content
+    client.force_login(school.teacher)
+    teacher_view = client.get(reverse("courseware:feedback", args=[world["submission"].pk]))
+    assert PLAN.encode() in teacher_view.content
+
+
+def test_a_too_short_response_is_refused_with_a_message(client, school, world):
+    client.force_login(school.student)
+    url = reverse("courseware:feedback-response", args=[world["submission"].pk])
+    response = client.post(url, {"text": "ok"})
+    assert response.status_code == 400
+    assert b"at least 20 characters" in response.content
+    assert not FeedbackResponse.objects.exists()
+
+
+def test_without_feedback_first_the_mark_is_shown_at_once(client, school, world):
+    process_settings_set(assignment=world["assignment"], coach_checks=3, feedback_first=False)
+    client.force_login(school.student)
+    html = client.get(reverse("courseware:feedback", args=[world["submission"].pk])).content
+    assert b'class="final-mark"' in html
+
+
+RESPONSE = {"school_admin": 404, "teacher": 404, "other_teacher": 404, "student": 302}
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_the_response_url_answers_each_role(client, school, world, role):
+    user = school.user_for(role)
+    if user is not None:
+        client.force_login(user)
+    url = reverse("courseware:feedback-response", args=[world["submission"].pk])
+    response = client.post(url, {"text": PLAN})
+    if role == "anonymous":
+        assert response.status_code == 302
+        assert response["Location"].startswith(reverse("account_login"))
+        return
+    assert response.status_code == RESPONSE.get(role, 404)
+    assert FeedbackResponse.objects.exists() == (role == "student")
