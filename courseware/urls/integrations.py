@@ -11,6 +11,7 @@ urlpatterns = [
     path("lti/launch/", views.launch, name="lti-launch"),
     path("lti/link-class/", views.link_class, name="lti-link-class"),
     path("lti/not-linked/", views.not_linked, name="lti-not-linked"),
+    path("lti/link-account/", views.link_account, name="lti-link-account"),
     path("lti/deep-link/", views.deep_link, name="lti-deep-link"),
     path("classes/<int:pk>/lms/", views.classroom_lms, name="lti-classroom"),
     path("classes/<int:pk>/lms/sync/", views.roster_sync, name="lti-roster-sync"),

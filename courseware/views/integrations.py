@@ -12,7 +12,7 @@ from urllib.parse import urlsplit
 
 from django import forms
 from django.contrib import messages
-from django.contrib.auth import login
+from django.contrib.auth import authenticate, login
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, JsonResponse
@@ -118,6 +118,10 @@ def link_class(request):
     """A teacher launching from an LMS course Lectern does not know yet chooses which of their
     classes it is."""
     context = _launch_context(request)
+    if selectors.linked_classroom(context=context) is not None and request.method == "GET":
+        classroom = selectors.linked_classroom(context=context)
+        if permissions.can_view_classroom(request.user, classroom):
+            return redirect(classroom.get_absolute_url())
     classrooms = selectors.linkable_classrooms(user=request.user)
     form = ClassChoiceForm(request.POST or None, classrooms=classrooms)
     if request.method == "POST" and form.is_valid():
@@ -139,7 +143,56 @@ def link_class(request):
     return render(
         request,
         "courseware/integrations/link_class.html",
-        {"context": context, "form": form, "classrooms": classrooms},
+        {
+            "context": context,
+            "form": form,
+            "classrooms": classrooms,
+            "can_link_account": services.lti_made_account(request.user),
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+class ExistingAccountForm(forms.Form):
+    login = forms.CharField(label=_lazy("Username or e-mail"), max_length=254)
+    password = forms.CharField(label=_lazy("Password"), widget=forms.PasswordInput, max_length=128)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def link_account(request):
+    """Someone whose first LMS launch made them a new account, who already has a Lectern account
+    with a password, proves it is theirs and their LMS sign-in opens it from then on."""
+    if not services.lti_made_account(request.user):
+        raise Http404
+    form = ExistingAccountForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        existing = authenticate(
+            request,
+            username=form.cleaned_data["login"],
+            password=form.cleaned_data["password"],
+        )
+        if existing is None:
+            form.add_error(None, _("That username or e-mail and password do not match."))
+        else:
+            try:
+                services.lti_account_merge(lti_account=request.user, into=existing)
+            except services.LaunchRefused as refusal:
+                form.add_error(None, str(refusal))
+            else:
+                kept = {key: request.session.get(key) for key in (SESSION_LAUNCH, SESSION_CONTEXT)}
+                login(request, existing, backend="django.contrib.auth.backends.ModelBackend")
+                request.session.update(kept)
+                messages.success(
+                    request,
+                    _("Your LMS sign-in now opens your Lectern account %(name)s.")
+                    % {"name": existing.name},
+                )
+                return redirect("courseware:lti-link-class" if kept[SESSION_CONTEXT] else "home")
+    return render(
+        request,
+        "courseware/integrations/link_account.html",
+        {"form": form},
         status=400 if form.errors else 200,
     )
 
@@ -148,7 +201,11 @@ def link_class(request):
 @require_GET
 def not_linked(request):
     """A student launching from an LMS course no teacher has linked yet."""
-    return render(request, "courseware/integrations/not_linked.html")
+    return render(
+        request,
+        "courseware/integrations/not_linked.html",
+        {"can_link_account": services.lti_made_account(request.user)},
+    )
 
 
 def _restored_launch(request):

@@ -19,9 +19,11 @@ from courseware.services.integrations.launches import (
     LaunchRefused,
     assignment_max_marks,
     launch_values_purge,
+    lti_account_merge,
     lti_class_link,
     lti_deep_link_response,
     lti_launch_receive,
+    lti_made_account,
 )
 from courseware.services.integrations.passback import (
     ScorePostFailed,
@@ -54,9 +56,11 @@ __all__ = [
     "key_rotate",
     "keys_retire",
     "launch_values_purge",
+    "lti_account_merge",
     "lti_class_link",
     "lti_deep_link_response",
     "lti_launch_receive",
+    "lti_made_account",
     "lti_roster_sync",
     "lti_score_post_queue",
     "lti_score_post_send",

@@ -40,9 +40,12 @@ from courseware.models import (
     LtiClassLink,
     Membership,
     MembershipRole,
+    QuizAttempt,
+    ReadingProgress,
+    Submission,
 )
 from courseware.services.integrations.passback import LINEITEM_TAG, RESOURCE_ID
-from courseware.services.teaching import membership_add
+from courseware.services.teaching import membership_add, membership_remove
 
 if TYPE_CHECKING:
     from courseware.lti import MessageLaunch
@@ -293,6 +296,54 @@ def _accept(*, launch: MessageLaunch, tool_config: lti.ToolConfig, now: datetime
     else:
         outcome.next_url = reverse("courseware:classroom-detail", args=[classroom.pk])
     return outcome
+
+
+# --- Linking an LMS sign-in to an existing account ------------------------------------------------
+
+
+def lti_made_account(user: User) -> bool:
+    """Whether the account was made by a first LTI launch (it has LMS identities, no password)."""
+    return (
+        user.is_authenticated
+        and not user.has_usable_password()
+        and LtiUser.objects.filter(auth_user=user).exists()
+    )
+
+
+@transaction.atomic
+def lti_account_merge(*, lti_account: User, into: User) -> User:
+    """Move the LMS identities (and class places) of an account a first launch made to the
+    person's existing Lectern account, which they have just proved is theirs with its password,
+    and switch the made account off. Refused once the made account has work of its own, or when
+    the two are not the same kind of account (a teacher's LMS sign-in on a student account)."""
+    if not lti_made_account(lti_account):
+        raise LaunchRefused(_("This account was not made by an LMS sign-in."))
+    if into.pk == lti_account.pk or not into.is_active:
+        raise LaunchRefused(_("Choose another, active Lectern account."))
+    if into.role != lti_account.role and into.role != Role.ADMIN:
+        raise LaunchRefused(
+            _("Your LMS makes you a %(lms)s here, but that Lectern account is a %(lectern)s's.")
+            % {"lms": lti_account.get_role_display(), "lectern": into.get_role_display()}
+        )
+    if (
+        Submission.objects.filter(student=lti_account).exists()
+        or QuizAttempt.objects.filter(student=lti_account).exists()
+        or ReadingProgress.objects.filter(student=lti_account).exists()
+    ):
+        raise LaunchRefused(
+            _(
+                "You have already done work in Lectern from the LMS; ask your school's Lectern "
+                "administrator to join the two accounts."
+            )
+        )
+    for membership in Membership.objects.filter(user=lti_account).select_related("classroom"):
+        if not Membership.objects.filter(classroom=membership.classroom, user=into).exists():
+            membership_add(classroom=membership.classroom, user=into, role=membership.role)
+        membership_remove(membership=membership)
+    LtiUser.objects.filter(auth_user=lti_account).update(auth_user=into)
+    lti_account.is_active = False
+    lti_account.save(update_fields=["is_active"])
+    return into
 
 
 # --- Linking an LMS course to a class ------------------------------------------------------------

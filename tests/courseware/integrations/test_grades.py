@@ -246,3 +246,36 @@ def test_an_lms_that_does_not_answer_in_time_is_a_failure_not_a_hang(
     post = LtiScorePost.objects.get(submission=submission)
     assert post.status == ScorePostStatus.FAILED
     assert "timed out" in post.last_error.lower()
+
+
+def test_a_grade_re_released_after_a_resubmission_updates_the_lms(
+    client, lms, school, platform, teacher, django_capture_on_commit_callbacks
+):
+    from courseware.services.marking import grade_release
+    from courseware.services.submissions import submission_draft_save, submission_submit
+    from tests.factories import essay_text
+
+    lineitem = platform.add_lineitem(score_maximum=10)
+    student = _placement(client, platform, lms, school, lms.assignment, lineitem=lineitem)
+    submission = submitted_submission(lms.assignment, student)
+    _release(django_capture_on_commit_callbacks, submission, teacher, band=1)
+    with django_capture_on_commit_callbacks(execute=True):
+        grade_release(submission=submission, by=teacher, now=timezone.now(), resubmission=True)
+    submission.refresh_from_db()
+    submission = submission_draft_save(
+        submission=submission,
+        text=essay_text(40, marker="revised"),
+        revision=submission.revision,
+        by=student,
+        now=timezone.now(),
+    )
+    submission_submit(
+        submission=submission,
+        revision=submission.revision,
+        honesty_declared=True,
+        by=student,
+        now=timezone.now(),
+    )
+    submission.refresh_from_db()
+    _release(django_capture_on_commit_callbacks, submission, teacher, band=0)
+    assert [(s["scoreGiven"], s["scoreMaximum"]) for s in platform.scores] == [(4, 10), (10, 10)]

@@ -20,6 +20,7 @@ from tests.courseware.integrations.platform import (
     Person,
     new_rsa_key,
 )
+from tests.factories import PASSWORD
 
 
 def _counts():
@@ -330,3 +331,53 @@ def test_lms_roles_map_to_teacher_and_student(roles, expected):
     from courseware.lti import roles_of
 
     assert roles_of({CLAIM + "roles": roles}) == expected
+
+
+# --- Using an existing Lectern account -----------------------------------------------------------
+
+
+def test_a_teacher_links_their_lms_sign_in_to_their_existing_account_with_its_password(
+    client, lms, school, platform
+):
+    platform.launch(client, lms.teacher)
+    made = User.objects.get(lti_users__sub=lms.teacher.sub)
+    page = client.get(reverse("courseware:lti-link-class"))
+    assert reverse("courseware:lti-link-account").encode() in page.content
+    response = client.post(
+        reverse("courseware:lti-link-account"),
+        {"login": school.teacher.email, "password": PASSWORD},
+    )
+    assert response["Location"] == reverse("courseware:lti-link-class")
+    assert LtiUser.objects.get(sub=lms.teacher.sub).auth_user == school.teacher
+    made.refresh_from_db()
+    assert not made.is_active
+    # The teacher of the class can now link the course to it, and their next launch is them.
+    client.post(reverse("courseware:lti-link-class"), {"classroom": school.classroom.pk})
+    assert LtiClassLink.objects.get().classroom == school.classroom
+    client.logout()
+    platform.launch(client, lms.teacher)
+    assert client.get("/").wsgi_request.user == school.teacher
+
+
+def test_a_wrong_password_links_nothing(client, lms, school, platform):
+    platform.launch(client, lms.teacher)
+    made = User.objects.get(lti_users__sub=lms.teacher.sub)
+    response = client.post(
+        reverse("courseware:lti-link-account"),
+        {"login": school.teacher.email, "password": "wrong"},
+    )
+    assert response.status_code == 400
+    assert b"do not match" in response.content
+    assert LtiUser.objects.get(sub=lms.teacher.sub).auth_user == made
+    assert client.get("/").wsgi_request.user == made
+
+
+def test_a_teachers_lms_sign_in_cannot_take_over_a_student_account(client, lms, school, platform):
+    platform.launch(client, lms.teacher)
+    made = User.objects.get(lti_users__sub=lms.teacher.sub)
+    response = client.post(
+        reverse("courseware:lti-link-account"),
+        {"login": school.student.username, "password": PASSWORD},
+    )
+    assert response.status_code == 400
+    assert LtiUser.objects.get(sub=lms.teacher.sub).auth_user == made

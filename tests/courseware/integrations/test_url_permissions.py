@@ -30,6 +30,8 @@ GETS = [
     ("courseware:lti-launch", NONE, dict.fromkeys(ROLES, 405)),
     ("courseware:lti-link-class", NONE, _expect(404, 404, 404, 404, 404)),
     ("courseware:lti-not-linked", NONE, _expect(200, 200, 200, 200, 200)),
+    # Only an account a first LMS launch made (no password) may be joined to an existing one.
+    ("courseware:lti-link-account", NONE, _expect(404, 404, 404, 404, 404)),
     ("courseware:lti-deep-link", NONE, _expect(404, 404, 404, 404, 404)),
     ("courseware:lti-classroom", CLASS, _expect(200, 200, 404, 404, 404)),
     ("courseware:lti-roster-sync", CLASS, _expect(405, 405, 405, 405, 405)),
@@ -42,6 +44,7 @@ POSTS = [
     ("courseware:lti-launch", NONE, dict.fromkeys(ROLES, 400)),
     ("courseware:lti-link-class", NONE, _expect(404, 404, 404, 404, 404)),
     ("courseware:lti-deep-link", NONE, _expect(404, 404, 404, 404, 404)),
+    ("courseware:lti-link-account", NONE, _expect(404, 404, 404, 404, 404)),
     ("courseware:lti-roster-sync", CLASS, _expect(302, 302, 404, 404, 404)),
     ("courseware:lti-grade-passback-retry", ASSIGNMENT, _expect(302, 302, 404, 404, 404)),
 ]
