@@ -6,13 +6,16 @@ Microsoft providers are pointed at it: Microsoft's through its app settings (``l
 once at import.
 """
 
+import time
 from urllib.parse import urlsplit
 
+import jwt
 import pytest
 import requests
 from allauth.account.models import EmailAddress
 from allauth.socialaccount.models import SocialAccount
 from allauth.socialaccount.providers.google import views as google_views
+from cryptography.hazmat.primitives.asymmetric import rsa
 from django.contrib.auth import SESSION_KEY
 from django.urls import reverse
 
@@ -302,3 +305,47 @@ def test_a_signed_in_person_can_connect_a_provider_to_their_own_account(client, 
     client.logout()
     sign_in(client, providers_on, "google", google("ada@gmail.com", hd=None))
     assert signed_in_user(client) == student
+
+
+def _one_tap(client, credential: str):
+    """Google's sign-in button posts an ID token straight to Lectern, which checks its
+    signature against the provider's certificates."""
+    client.cookies["g_csrf_token"] = "double-submit"
+    return client.post(
+        reverse("google_login_by_token"),
+        {"credential": credential, "g_csrf_token": "double-submit"},
+    )
+
+
+def test_a_posted_id_token_signed_by_the_provider_signs_in(client, providers_on, school_domain):
+    token = providers_on.id_token(
+        claims=google("ada@school.example"),
+        audience="google-client",
+        issuer="https://accounts.google.com",
+        nonce=None,
+    )
+    response = _one_tap(client, token)
+    assert response.status_code == 302
+    assert signed_in_user(client).email == "ada@school.example"
+
+
+def test_a_posted_id_token_with_a_forged_signature_is_refused(client, providers_on, school_domain):
+    """Signed with another key under the provider's key id: the signature does not verify."""
+    other = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    now = int(time.time())
+    forged = jwt.encode(
+        {
+            **google("ada@school.example"),
+            "iss": "https://accounts.google.com",
+            "aud": "google-client",
+            "iat": now,
+            "exp": now + 600,
+        },
+        other,
+        algorithm="RS256",
+        headers={"kid": providers_on.kid},
+    )
+    response = _one_tap(client, forged)
+    assert response.status_code != 302
+    assert signed_in_user(client) is None
+    assert not User.objects.exists()

@@ -147,3 +147,12 @@ def test_the_preview_runs_a_fixed_number_of_queries(client, school, django_asser
     with django_assert_num_queries(len(few)):
         response = client.get(reverse("courseware:roster-import-preview", args=[big.pk]))
     assert response.status_code == 200
+
+
+def test_the_admins_add_button_opens_the_import_page(client, school):
+    client.force_login(school.school_admin)
+    response = client.get(reverse("admin:courseware_rosterimport_add"))
+    assert response.status_code == 302
+    assert response["Location"] == reverse("courseware:roster-import")
+    listing = client.get(reverse("admin:courseware_rosterimport_changelist"))
+    assert reverse("admin:courseware_rosterimport_add") in listing.content.decode()
