@@ -162,3 +162,33 @@ def test_answer_hand_in_use_as_evidence_then_marked_and_in_the_gradebook(
     expect(page.locator("table")).to_contain_text(format(grade.final_mark.normalize(), "f"))
     _axe_clean(page)
     screenshot(page, "gradebook")
+
+
+def test_two_tabs_on_one_task_get_the_essay_editors_choice_and_the_answers_follow(
+    page, live_server, analysis_class, log_in, screenshot
+):
+    task, _essay, student, _teacher = analysis_class
+    log_in(page, student.username, PASSWORD)
+    url = f"{live_server.url}{reverse('courseware:analysis-write', args=[task.pk])}"
+    page.goto(url)
+    page.get_by_role("button", name="Start the analysis").click()
+    expect(page.get_by_label("Origin", exact=True)).to_be_visible()
+    other = page.context.new_page()
+    other.goto(url)
+    for tab in (page, other):
+        tab.wait_for_load_state()
+
+    page.get_by_label("Origin", exact=True).fill("Written in the first tab.")
+    page.get_by_role("button", name="Save now").click()
+    _saved(page)
+
+    other.get_by_label("Origin", exact=True).fill("Written in the second tab.")
+    other.get_by_role("button", name="Save now").click()
+    dialog = other.get_by_role("dialog", name="Two versions of your answers")
+    expect(dialog).to_be_visible()
+    screenshot(other, "conflict")
+    dialog.get_by_role("button", name="Use the other version").click()
+    # The joined text the editor chose is read back into the answer boxes.
+    expect(other.get_by_label("Origin", exact=True)).to_have_value("Written in the first tab.")
+    submission = Submission.objects.get(assignment=task, student=student)
+    assert task.analysis_task.parse(submission.draft_text)["origin"] == "Written in the first tab."
