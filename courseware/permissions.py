@@ -239,6 +239,8 @@ def can_view_help_request(user: User | AnonymousUser, help_request: HelpRequest)
     if help_request.student_id == user.pk:
         return True
     return can_answer_help_requests(user, help_request.assignment.classroom)
+
+
 # --- Integrations: LTI 1.3 (LMS course links, roster sync, grade passback) -----------------------
 
 
@@ -255,12 +257,16 @@ def can_sync_lms_roster(user: User | AnonymousUser, classroom: Classroom) -> boo
 def can_view_grade_passback(user: User | AnonymousUser, classroom: Classroom) -> bool:
     """Markers see how sending grades to the LMS went, and send failed ones again."""
     return can_mark(user, classroom)
+
+
 # --- Rosters: importing the school's OneRoster export --------------------------------------------
 
 
 def can_import_rosters(user: User | AnonymousUser) -> bool:
     """School admins import the school's roster (accounts, classes, enrolments); nobody else."""
     return is_school_admin(user)
+
+
 # --- Annotations ---------------------------------------------------------------------------------
 
 if TYPE_CHECKING:
@@ -291,6 +297,8 @@ def can_delete_annotation(user: User | AnonymousUser, annotation: Annotation) ->
     if annotation.author_id == user.pk:
         return True
     return can_moderate_annotations(user, annotation.assignment.classroom)
+
+
 # --- Source-analysis tasks ----------------------------------------------------------------------
 
 
@@ -302,6 +310,8 @@ def can_set_analysis_task(user: User | AnonymousUser, classroom: Classroom) -> b
 def can_answer_analysis_task(user: User | AnonymousUser, assignment: Assignment) -> bool:
     """Students of the class answer its source-analysis tasks (as they write its essays)."""
     return can_write_essay(user, assignment)
+
+
 # --- Writing process ----------------------------------------------------------------------------
 
 

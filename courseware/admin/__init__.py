@@ -1,8 +1,8 @@
 """Django admin for courseware, one module per area."""
 
 from courseware.admin import (  # noqa: F401 - registers the model admins
-    annotations,
     analysis,
+    annotations,
     content,
     integrations,
     marking,

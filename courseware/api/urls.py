@@ -7,8 +7,8 @@ from rest_framework.routers import SimpleRouter
 from rest_framework.views import APIView
 
 from courseware.api import (
-    annotations,
     analysis,
+    annotations,
     content,
     help,
     marking,
@@ -16,8 +16,8 @@ from courseware.api import (
     originality,
     process,
     quizzes,
-    setting,
     rosters,
+    setting,
     submissions,
     teaching,
 )

@@ -1,5 +1,6 @@
 """Courseware models: content (what is taught) and teaching (who is taught it, and how)."""
 
+from courseware.models.analysis import AnalysisTask, Scaffold
 from courseware.models.annotations import (
     Annotation,
     AnnotationKind,
@@ -7,7 +8,6 @@ from courseware.models.annotations import (
     AnnotationSettings,
     AnnotationVisibility,
 )
-from courseware.models.analysis import AnalysisTask, Scaffold
 from courseware.models.content import (
     Choice,
     Course,
@@ -70,8 +70,6 @@ from courseware.models.originality import (
     PeerIndexEntry,
     ReportStatus,
 )
-from courseware.models.setting import AssignmentDraft, QuizAttemptGrant
-from courseware.models.rosters import RosterClass, RosterEnrolment, RosterImport, RosterUser
 from courseware.models.process import (
     CoachCheck,
     FeedbackResponse,
@@ -79,6 +77,8 @@ from courseware.models.process import (
     WritingAccommodation,
     WritingHistory,
 )
+from courseware.models.rosters import RosterClass, RosterEnrolment, RosterImport, RosterUser
+from courseware.models.setting import AssignmentDraft, QuizAttemptGrant
 from courseware.models.submissions import Submission, SubmissionStatus, SubmissionVersion
 from courseware.models.teaching import (
     Assignment,

@@ -1,8 +1,8 @@
 """Courseware URLs, one module per area, all in the ``courseware`` namespace."""
 
 from courseware.urls import (
-    annotations,
     analysis,
+    annotations,
     content,
     help,
     integrations,
