@@ -151,6 +151,6 @@ def log_in(live_server):
         page.goto(f"{live_server.url}/accounts/login/")
         page.get_by_label("Login").fill(login)
         page.get_by_label("Password").fill(password)
-        page.get_by_role("button", name="Sign In").click()
+        page.get_by_role("button", name="Sign In", exact=True).click()
 
     return do

@@ -51,7 +51,7 @@ def _log_in(page, base_url: str, login: str) -> None:
     page.goto(f"{base_url}/accounts/login/")
     page.get_by_label("Login").fill(login)
     page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign In").click()
+    page.get_by_role("button", name="Sign In", exact=True).click()
     page.wait_for_url(f"{base_url}{reverse('courseware:dashboard')}")
 
 
