@@ -22,6 +22,7 @@ MAX_GAP = 4  # words changed, added or left out between two matching runs of one
 SEED = 4  # a span contains at least this many identical words in a row
 MIN_DENSITY = 0.6  # matched words over the longer side of the span
 PASSES = 3
+REGION_MARGIN = 24  # words either side of a shared run aligned with it
 
 
 @dataclass(frozen=True)
@@ -92,9 +93,23 @@ def _spans_once(a: list, b: list, *, min_matched: int) -> list[Span]:
     return spans
 
 
-def aligned_spans(a: list[str], b: list[str], *, min_matched: int) -> list[Span]:
-    """Stretches of ``a`` that are (nearly) the same words as stretches of ``b``."""
-    a, b = list(a), list(b)
+def _seed_regions(a: list, b: list) -> list[tuple[int, int]]:
+    """Stretches of ``a`` round its runs of ``SEED`` words that ``b`` also has, joined where
+    they come within ``REGION_MARGIN`` words of each other: only there can a span be."""
+    grams = {tuple(b[j : j + SEED]) for j in range(len(b) - SEED + 1)}
+    regions: list[list[int]] = []
+    for i in range(len(a) - SEED + 1):
+        if tuple(a[i : i + SEED]) not in grams:
+            continue
+        first, last = max(0, i - REGION_MARGIN), min(len(a), i + SEED + REGION_MARGIN)
+        if regions and first <= regions[-1][1]:
+            regions[-1][1] = last
+        else:
+            regions.append([first, last])
+    return [(first, last) for first, last in regions]
+
+
+def _aligned_in(a: list, b: list, *, min_matched: int) -> list[Span]:
     found: list[Span] = []
     for round_number in range(PASSES):
         spans = _spans_once(a, b, min_matched=min_matched)
@@ -107,6 +122,28 @@ def aligned_spans(a: list[str], b: list[str], *, min_matched: int) -> list[Span]
                 a[i] = (0, round_number, i)
             for j in range(span.b_start, span.b_end):
                 b[j] = (1, round_number, j)
+    return found
+
+
+def aligned_spans(a: list[str], b: list[str], *, min_matched: int) -> list[Span]:
+    """Stretches of ``a`` that are (nearly) the same words as stretches of ``b``.
+
+    Each stretch of ``a`` round a shared run of ``SEED`` words is aligned on its own: aligned
+    whole, a long essay's many common words ("the", "of") would pair with a long paragraph's
+    all over it, and the longest common subsequence could then scatter a copied passage's
+    words among them instead of keeping the passage together."""
+    found: list[Span] = []
+    for first, last in _seed_regions(a, b):
+        for span in _aligned_in(list(a[first:last]), list(b), min_matched=min_matched):
+            found.append(
+                Span(
+                    a_start=span.a_start + first,
+                    a_end=span.a_end + first,
+                    b_start=span.b_start,
+                    b_end=span.b_end,
+                    matched=span.matched,
+                )
+            )
     return sorted(found, key=lambda s: s.a_start)
 
 

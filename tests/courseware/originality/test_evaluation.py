@@ -40,7 +40,7 @@ def test_each_class_meets_its_precision_and_recall_goals(outcome, kind):
     assert outcome.recall(kind) >= 0.9, (kind, [m[:2] for m in outcome.misses])
 
 
-@pytest.mark.parametrize("variant", ["verbatim", "light_edit", "cited_unquoted"])
+@pytest.mark.parametrize("variant", ["verbatim", "light_edit", "cited_unquoted", "punctuation"])
 def test_verbatim_and_near_verbatim_copying_is_found(outcome, variant):
     found, total = outcome.by_variant[("unattributed", variant)]
     assert total >= 10

@@ -431,7 +431,106 @@ def build() -> list[dict]:
     cases.extend(student_essay_cases(readings, rng))
     # A generator of its own, so the cases above stay as they were.
     cases.extend(recall_cases(readings, usable, random.Random(SEED + 15)))
+    cases.extend(long_essay_cases(readings, random.Random(SEED + 16)))
     return cases
+
+
+def normalise_lightly(rng: random.Random, words: list[str]) -> list[str]:
+    """Edits that change no word: curly quotes made straight, a dash spaced, a word's case."""
+    straight = str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"'})
+    words = [w.translate(straight) for w in words]
+    words = [w.replace("—", " - ") for w in words]
+    i = rng.randrange(1, len(words))
+    words[i] = words[i].capitalize() if words[i].islower() else words[i].lower()
+    return words
+
+
+def long_essay_cases(readings: dict[str, list[str]], rng: random.Random) -> list[dict]:
+    """Cases like the scale benchmark's essays: about 450 words in the readings' own vocabulary
+    (their plain words, common ones as often as the readings use them), cut into sentences of
+    18 words, with a 34-word passage of a long paragraph copied into it. The sentence breaks
+    put full stops inside the passage, and it is copied with the normalisation-only edits of
+    ``normalise_lightly``; the passage is still the reading's (``punctuation`` variant).
+
+    Aligned with the whole essay at once, the paragraph's many common words paired with the
+    essay's all over it and the copied passage was scattered among them and missed. In the
+    ``punctuation-pair`` groups two essays copy the same passage: both are copying from the
+    reading, not overlap with each other.
+    """
+    from rapidfuzz.distance import Indel
+
+    from courseware.originality.text import words_of
+
+    counts: dict[str, int] = {}
+    for paragraphs in readings.values():
+        for text in paragraphs:
+            for word in text.split():
+                if re.fullmatch(r"[A-Za-z’'(),.;:–—-]+", word):  # no OCR debris
+                    counts[word] = counts.get(word, 0) + 1
+    vocabulary, weights = list(counts), list(counts.values())
+    long_paragraphs = [
+        (slug, number, text)
+        for slug, paragraphs in readings.items()
+        for number, text in enumerate(paragraphs, start=1)
+        if len(text.split()) >= 200 and clean(text)
+    ]
+
+    def essay(case_id: str, group: str | None, slug: str, number: int, passage: list[str]):
+        body = rng.choices(vocabulary, weights=weights, k=420)
+        at = rng.randrange(40, len(body) - 40)
+        words = body[:at] + passage + body[at:]
+        text, start, end = "", 0, 0
+        for i, word in enumerate(words):
+            if i and i % 108 == 0:
+                text = text.rstrip() + "\n\n"
+            if i == at:
+                start = len(text)
+            text += word
+            if i == at + len(passage) - 1:
+                end = len(text)
+            text += "." if i % 18 == 17 else ""
+            text += " "
+        label = {
+            "class": "unattributed",
+            "variant": "punctuation",
+            "source": {"reading": slug, "number": number},
+            "start": start,
+            "end": end,
+        }
+        return {"id": case_id, "group": group, "text": text.strip(), "spans": [label]}
+
+    def scattered(case: dict, slug: str, number: int) -> bool:
+        """Whether the whole-essay alignment keeps no run of four of the passage's words."""
+        essay_words = words_of(case["text"])
+        span = case["spans"][0]
+        first, last = essay_words.word_range(span["start"], span["end"])
+        paragraph = words_of(readings[slug][number - 1]).words
+        return not any(
+            block.size >= 4 and first <= block.a < last
+            for block in Indel.opcodes(essay_words.words, paragraph).as_matching_blocks()
+        )
+
+    # Only passages the whole-essay alignment scatters are kept: the others were found before.
+    essays: list[dict] = []
+    singles = pairs = 0
+    while singles < 10 or pairs < 4:
+        slug, number, text = rng.choice(long_paragraphs)
+        words = text.split()
+        first = rng.randrange(0, len(words) - 34)
+        passage = normalise_lightly(rng, words[first : first + 34])
+        if singles < 10:
+            case = essay(f"punctuation-{singles:02d}", None, slug, number, passage)
+            if scattered(case, slug, number):
+                essays.append(case)
+                singles += 1
+            continue
+        group = f"punctuation-pair-{pairs}"
+        case = essay(f"{group}-a", group, slug, number, passage)
+        if scattered(case, slug, number):
+            essays.append(case)
+            essays.append(essay(f"{group}-b", group, slug, number, passage))
+            pairs += 1
+    return essays
 
 
 def recall_cases(readings: dict[str, list[str]], usable: list, rng: random.Random) -> list[dict]:
