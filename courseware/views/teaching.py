@@ -142,6 +142,7 @@ def _render_dashboard(request, *, join_form: JoinForm | None = None, status: int
         context["teaching"] = dashboards.teacher_dashboard(user=user, now=now)
     if permissions.can_create_classroom(user):
         context["can_create_classroom"] = True
+        context["can_import_rosters"] = permissions.can_import_rosters(user)
         context["archived_classrooms"] = list(
             selectors.classrooms_for_user(user=user, archived=True)
         )
@@ -243,6 +244,7 @@ def _render_classroom(request, classroom, *, teacher_form=None, status=200):
             can_edit=not classroom.is_archived,
             can_assign_teachers=can_assign_teachers and not classroom.is_archived,
             can_enrol=permissions.can_enrol_students(user, classroom) and not classroom.is_archived,
+            can_import_rosters=permissions.can_import_rosters(user),
             can_archive=permissions.can_archive_classroom(user, classroom),
         )
         if context["can_assign_teachers"]:
@@ -286,6 +288,7 @@ def classroom_roster(request, pk: int):
             "roster": roster,
             "can_enrol": permissions.can_enrol_students(request.user, classroom)
             and not classroom.is_archived,
+            "can_import_rosters": permissions.can_import_rosters(request.user),
         },
     )
 

@@ -126,6 +126,7 @@ def test_an_unconfigured_provider_has_no_button_and_its_urls_are_404(client):
     assert page.status_code == 200
     assert b"/accounts/google/login/" not in page.content
     assert b"/accounts/microsoft/login/" not in page.content
+    assert b"Sign in with" not in page.content
     for name in ["google_login", "google_callback", "microsoft_login", "microsoft_callback"]:
         assert client.get(reverse(name)).status_code == 404, name
         assert client.post(reverse(name)).status_code == 404, name
@@ -137,6 +138,8 @@ def test_a_configured_provider_shows_its_button(client, providers_on):
     page = client.get(reverse("account_login"))
     assert b"/accounts/google/login/" in page.content
     assert b"/accounts/microsoft/login/" in page.content
+    assert b"Sign in with Google" in page.content
+    assert b"Sign in with Microsoft" in page.content
 
 
 # --- New accounts -----------------------------------------------------------------------------

@@ -156,3 +156,25 @@ def test_the_admins_add_button_opens_the_import_page(client, school):
     assert response["Location"] == reverse("courseware:roster-import")
     listing = client.get(reverse("admin:courseware_rosterimport_changelist"))
     assert reverse("admin:courseware_rosterimport_add") in listing.content.decode()
+
+
+PAGES_WITH_THE_LINK = [
+    ("courseware:dashboard", False),
+    ("courseware:classroom-detail", True),
+    ("courseware:classroom-roster", True),
+]
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize(("name", "with_class"), PAGES_WITH_THE_LINK)
+def test_the_class_pages_link_the_roster_import_for_school_admins_only(
+    client, school, role, name, with_class
+):
+    user = school.user_for(role)
+    if user is not None:
+        client.force_login(user)
+    response = client.get(reverse(name, args=[school.classroom.pk] if with_class else []))
+    linked = f'href="{reverse("courseware:roster-import")}"' in response.content.decode()
+    assert linked == (role == "school_admin")
+    if role == "school_admin":
+        assert response.status_code == 200
