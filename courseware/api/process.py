@@ -43,6 +43,9 @@ class PasteSerializer(serializers.Serializer):
 
 
 class HistorySerializer(serializers.Serializer):
+    text = serializers.CharField(
+        help_text=_("The text now (the latest handed-in version for a teacher, else the draft).")
+    )
     base = serializers.CharField(help_text=_("The text when recording began."))
     base_t = serializers.IntegerField(allow_null=True)
     steps = serializers.ListField(

@@ -261,6 +261,7 @@ def replay_document(*, view: ProcessView) -> dict:
     their labels) and the sessions. Times in epoch seconds."""
     document = view.document or {}
     return {
+        "text": view.text,
         "base": document.get("base", ""),
         "base_t": document.get("base_t"),
         "steps": [[at, delta] for at, _revision, delta in document.get("steps", [])],

@@ -48,11 +48,27 @@
 
   function textAt(index) {
     if (index === cache.index) return cache.text;
-    var start = Math.floor(index / KEYFRAME);
+    // From the nearest keyframe built so far (they are built in the background after load).
+    var start = Math.min(Math.floor(index / KEYFRAME), keyframes.length - 1);
     var current = keyframes[start];
     for (var i = start * KEYFRAME; i < index; i += 1) current = applyDelta(current, history.steps[i][1]);
     cache = { index: index, text: current };
     return current;
+  }
+
+  // Keyframes a batch at a time, so the page opens on the text as it is now at once and stays
+  // responsive while the rest of the history is prepared.
+  function buildKeyframes() {
+    var built = (keyframes.length - 1) * KEYFRAME;
+    var current = keyframes[keyframes.length - 1];
+    var stop = Math.min(history.steps.length, built + KEYFRAME * 4);
+    for (var i = built; i < stop; i += 1) {
+      current = applyDelta(current, history.steps[i][1]);
+      if ((i + 1) % KEYFRAME === 0) keyframes.push(current);
+    }
+    if (stop < history.steps.length && (stop % KEYFRAME) === 0) {
+      window.setTimeout(buildKeyframes, 0);
+    }
   }
 
   function timeAt(index) {
@@ -130,13 +146,10 @@
     })
     .then(function (data) {
       history = data;
-      var current = history.base;
-      keyframes = [current];
-      history.steps.forEach(function (step, i) {
-        current = applyDelta(current, step[1]);
-        if ((i + 1) % KEYFRAME === 0) keyframes.push(current);
-      });
-      cache = { index: history.steps.length, text: current };
+      keyframes = [history.base];
+      // The last save is the text as it is now: shown without replaying anything.
+      cache = { index: history.steps.length, text: history.text };
+      window.setTimeout(buildKeyframes, 0);
       scrubber.max = String(history.steps.length);
       root.hidden = false;
       status.textContent = "";

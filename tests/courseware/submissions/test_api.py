@@ -201,7 +201,8 @@ def test_a_saved_draft_costs_a_fixed_number_of_queries(api, submission):
         counts.append(len(queries.captured_queries))
     submission.refresh_from_db()
     assert submission.draft_text == essay_text(2000)
-    assert counts[0] == counts[1] <= 8
+    # 8, and 4 for the writing history: its savepoint and release, its row read and written.
+    assert counts[0] == counts[1] <= 12
 
 
 # --- Handing in ---------------------------------------------------------------------------------
