@@ -118,10 +118,9 @@ def link_class(request):
     """A teacher launching from an LMS course Lectern does not know yet chooses which of their
     classes it is."""
     context = _launch_context(request)
-    if selectors.linked_classroom(context=context) is not None and request.method == "GET":
-        classroom = selectors.linked_classroom(context=context)
-        if permissions.can_view_classroom(request.user, classroom):
-            return redirect(classroom.get_absolute_url())
+    linked = selectors.linked_classroom(context=context)
+    if request.method == "GET" and linked and permissions.can_view_classroom(request.user, linked):
+        return redirect(linked.get_absolute_url())  # linked meanwhile (or by a co-teacher)
     classrooms = selectors.linkable_classrooms(user=request.user)
     form = ClassChoiceForm(request.POST or None, classrooms=classrooms)
     if request.method == "POST" and form.is_valid():
