@@ -369,12 +369,30 @@ def classroom_lms(request, pk: int):
 @login_required
 @require_POST
 def roster_sync(request, pk: int):
-    """Sync roster: add the LMS course's learners, unenrol those who left (keeping their work)."""
+    """Sync roster: add the LMS course's learners, unenrol those who left (keeping their work).
+
+    With "Also remove students who are not in the LMS course" ticked, the teacher first sees who
+    that would unenrol; confirming unenrols exactly those listed (still keeping their work)."""
     classroom = classroom_get_for(user=request.user, pk=pk)
     if not permissions.can_sync_lms_roster(request.user, classroom):
         raise Http404
+    remove_others: frozenset[int] = frozenset()
     try:
-        result = services.lti_roster_sync(classroom=classroom, by=request.user, now=timezone.now())
+        if request.POST.get("remove_others") and not request.POST.get("confirm"):
+            preview = services.lti_roster_preview(classroom=classroom, by=request.user)
+            if preview.kept:
+                return render(
+                    request,
+                    "courseware/integrations/roster_confirm.html",
+                    {"classroom": classroom, "preview": preview},
+                )
+        elif request.POST.get("remove_others"):
+            remove_others = frozenset(
+                int(value) for value in request.POST.getlist("remove") if value.isdigit()
+            )
+        result = services.lti_roster_sync(
+            classroom=classroom, by=request.user, now=timezone.now(), remove_others=remove_others
+        )
     except services.RosterSyncFailed as failure:
         messages.error(request, str(failure))
     else:
