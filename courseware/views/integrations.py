@@ -8,6 +8,7 @@ login set. Every refused launch gets a page that says why, and nothing is change
 
 from __future__ import annotations
 
+from datetime import timedelta
 from urllib.parse import urlsplit
 
 from django import forms
@@ -32,7 +33,12 @@ from courseware.forms_teaching import LocalDateTimeField
 from courseware.models import AssignmentKind
 from courseware.selectors import integrations as selectors
 from courseware.selectors.naming import student_naming
-from courseware.selectors.teaching import assignable_prompts, classroom_get_for
+from courseware.selectors.teaching import (
+    assignable_prompts,
+    assignable_quizzes,
+    assignable_readings,
+    classroom_get_for,
+)
 from courseware.services import integrations as services
 from courseware.services.teaching import assignment_create
 
@@ -118,10 +124,9 @@ def link_class(request):
     """A teacher launching from an LMS course Lectern does not know yet chooses which of their
     classes it is."""
     context = _launch_context(request)
-    if selectors.linked_classroom(context=context) is not None and request.method == "GET":
-        classroom = selectors.linked_classroom(context=context)
-        if permissions.can_view_classroom(request.user, classroom):
-            return redirect(classroom.get_absolute_url())
+    linked = selectors.linked_classroom(context=context)
+    if request.method == "GET" and linked and permissions.can_view_classroom(request.user, linked):
+        return redirect(linked.get_absolute_url())  # linked meanwhile (or by a co-teacher)
     classrooms = selectors.linkable_classrooms(user=request.user)
     form = ClassChoiceForm(request.POST or None, classrooms=classrooms)
     if request.method == "POST" and form.is_valid():
@@ -223,17 +228,44 @@ def _deep_linking(request) -> bool:
     return launch is not None and launch.is_deep_link_launch()
 
 
-class NewEssayForm(forms.Form):
-    """Set a new essay from one of the course's prompts, to link it straight away."""
+NEW_WORK_TARGETS = {
+    AssignmentKind.READING: (_lazy("Reading"), assignable_readings),
+    AssignmentKind.ESSAY: (_lazy("Essay prompt"), assignable_prompts),
+    AssignmentKind.QUIZ: (_lazy("Quiz"), assignable_quizzes),
+}
+NEW_WORK_HEADINGS = {
+    AssignmentKind.READING: _lazy("Or set a new reading"),
+    AssignmentKind.ESSAY: _lazy("Or set a new essay"),
+    AssignmentKind.QUIZ: _lazy("Or set a new quiz"),
+}
 
-    prompt = forms.TypedChoiceField(label=_lazy("Essay prompt"), coerce=int)
+
+class NewWorkForm(forms.Form):
+    """Set a reading, an essay or a quiz from the course's own, to link it straight away. The
+    prefix is the kind, so the page can hold one form of each."""
+
+    target = forms.TypedChoiceField(coerce=int)
     title = forms.CharField(label=_lazy("Title (optional)"), max_length=200, required=False)
+    opens_at = LocalDateTimeField(label=_lazy("Opens"))
     due_at = LocalDateTimeField(label=_lazy("Due"))
 
-    def __init__(self, *args, prompts, **kwargs):
-        super().__init__(*args, prefix="new", **kwargs)
-        self.fields["prompt"].choices = [(p.pk, p.title) for p in prompts]
-        self.prompts = {p.pk: p for p in prompts}
+    def __init__(self, *args, kind, targets, now, **kwargs):
+        initial = {"opens_at": now, "due_at": now + timedelta(days=7)}
+        super().__init__(*args, prefix=kind, initial=initial, **kwargs)
+        self.kind = kind
+        self.heading = NEW_WORK_HEADINGS[kind]
+        self.fields["target"].label = NEW_WORK_TARGETS[kind][0]
+        self.fields["target"].choices = [(t.pk, t.title) for t in targets]
+        self.targets = {t.pk: t for t in targets}
+
+    def submitted(self, data) -> bool:
+        return self.add_prefix("target") in data
+
+    def refuse(self, error: ValidationError) -> None:
+        """Put the service's refusal on the fields it names (the rest on the form)."""
+        for field, refusals in getattr(error, "message_dict", {None: error.messages}).items():
+            for message in refusals:
+                self.add_error(field if field in self.fields else None, message)
 
 
 class AssignmentChoiceForm(forms.Form):
@@ -248,9 +280,9 @@ class AssignmentChoiceForm(forms.Form):
 @login_required
 @require_http_methods(["GET", "POST"])
 def deep_link(request):
-    """Deep linking: a teacher chooses an assignment of the linked class, or sets a new essay
-    from one of the course's prompts, and Lectern sends the LMS a signed link to it (with a
-    gradebook column for an essay)."""
+    """Deep linking: a teacher chooses an assignment of the linked class, or sets a new reading,
+    essay or quiz from the course's own, and Lectern sends the LMS a signed link to it (with a
+    gradebook column for an essay or a quiz)."""
     launch = _restored_launch(request)
     if launch is None or not launch.is_deep_link_launch():
         raise Http404
@@ -261,28 +293,35 @@ def deep_link(request):
     if not permissions.can_set_work(request.user, classroom):
         raise Http404
     assignments = selectors.linkable_assignments(classroom=classroom)
-    prompts = list(assignable_prompts(course=classroom.course))
-    creating = request.method == "POST" and "new-prompt" in request.POST
-    form = AssignmentChoiceForm(
-        None if creating else (request.POST or None), assignments=assignments
-    )
-    new_form = NewEssayForm(request.POST if creating else None, prompts=prompts)
+    course = classroom.course
+    now = timezone.localtime().replace(second=0, microsecond=0)
+    data = request.POST if request.method == "POST" else None
+    new_forms = [
+        NewWorkForm(kind=kind, targets=list(assignable(course=course)), now=now)
+        for kind, (_label, assignable) in NEW_WORK_TARGETS.items()
+    ]
+    creating = next((f for f in new_forms if data is not None and f.submitted(data)), None)
+    form = AssignmentChoiceForm(None if creating else data, assignments=assignments)
     assignment = None
-    if creating and new_form.is_valid():
-        try:
-            assignment = assignment_create(
-                classroom=classroom,
-                kind=AssignmentKind.ESSAY,
-                target=new_form.prompts[new_form.cleaned_data["prompt"]],
-                by=request.user,
-                opens_at=timezone.now(),
-                due_at=new_form.cleaned_data["due_at"],
-                title=new_form.cleaned_data["title"],
-            )
-        except ValidationError as error:
-            for message in error.messages:
-                new_form.add_error(None, message)
-    elif request.method == "POST" and not creating and form.is_valid():
+    if creating is not None:
+        creating = NewWorkForm(
+            data, kind=creating.kind, targets=list(creating.targets.values()), now=now
+        )
+        new_forms = [creating if f.kind == creating.kind else f for f in new_forms]
+        if creating.is_valid():
+            try:
+                assignment = assignment_create(
+                    classroom=classroom,
+                    kind=creating.kind,
+                    target=creating.targets[creating.cleaned_data["target"]],
+                    by=request.user,
+                    opens_at=creating.cleaned_data["opens_at"],
+                    due_at=creating.cleaned_data["due_at"],
+                    title=creating.cleaned_data["title"],
+                )
+            except ValidationError as error:
+                creating.refuse(error)
+    elif data is not None and form.is_valid():
         assignment = form.assignments[form.cleaned_data["assignment"]]
     if assignment is not None:
         return_url, token = services.lti_deep_link_response(
@@ -304,12 +343,11 @@ def deep_link(request):
         {
             "classroom": classroom,
             "form": form,
-            "new_form": new_form,
+            "new_forms": [f for f in new_forms if f.targets],
             "assignments": assignments,
-            "prompts": prompts,
             "context": context,
         },
-        status=400 if form.errors or new_form.errors else 200,
+        status=400 if form.errors or (creating is not None and creating.errors) else 200,
     )
 
 
@@ -331,12 +369,30 @@ def classroom_lms(request, pk: int):
 @login_required
 @require_POST
 def roster_sync(request, pk: int):
-    """Sync roster: add the LMS course's learners, unenrol those who left (keeping their work)."""
+    """Sync roster: add the LMS course's learners, unenrol those who left (keeping their work).
+
+    With "Also remove students who are not in the LMS course" ticked, the teacher first sees who
+    that would unenrol; confirming unenrols exactly those listed (still keeping their work)."""
     classroom = classroom_get_for(user=request.user, pk=pk)
     if not permissions.can_sync_lms_roster(request.user, classroom):
         raise Http404
+    remove_others: frozenset[int] = frozenset()
     try:
-        result = services.lti_roster_sync(classroom=classroom, by=request.user, now=timezone.now())
+        if request.POST.get("remove_others") and not request.POST.get("confirm"):
+            preview = services.lti_roster_preview(classroom=classroom, by=request.user)
+            if preview.kept:
+                return render(
+                    request,
+                    "courseware/integrations/roster_confirm.html",
+                    {"classroom": classroom, "preview": preview},
+                )
+        elif request.POST.get("remove_others"):
+            remove_others = frozenset(
+                int(value) for value in request.POST.getlist("remove") if value.isdigit()
+            )
+        result = services.lti_roster_sync(
+            classroom=classroom, by=request.user, now=timezone.now(), remove_others=remove_others
+        )
     except services.RosterSyncFailed as failure:
         messages.error(request, str(failure))
     else:

@@ -1,5 +1,6 @@
 """The LTI pages a teacher and a student reach pass axe (WCAG 2.1 A/AA) and work at phone width:
-a class's LMS page with its Sync roster button, an assignment's grade passback list with a
+a class's LMS page with its Sync roster button and the summary before also removing students
+who joined in Lectern, an assignment's grade passback list with a
 failure, the page a student of an unlinked course sees, and the page a refused launch shows."""
 
 from __future__ import annotations
@@ -76,8 +77,17 @@ def _lms_world():
 
 
 @pytest.mark.parametrize("width", [1280, 390])
-def test_lti_pages_have_no_axe_violations(page, live_server, demo_school, log_in, width):
+def test_lti_pages_have_no_axe_violations(
+    page, live_server, demo_school, log_in, width, monkeypatch
+):
     classroom, essay, teacher, student = _lms_world()
+    others = [m.user for m in classroom.memberships.filter(role=MembershipRole.STUDENT)[:3]]
+    # The LMS is not reachable here: its member list says everyone but these three is in it.
+    monkeypatch.setattr(
+        integrations,
+        "lti_roster_preview",
+        lambda **kwargs: integrations.RosterSyncResult(kept=others),
+    )
     page.set_viewport_size({"width": width, "height": 900})
     reports = []
 
@@ -97,6 +107,14 @@ def test_lti_pages_have_no_axe_violations(page, live_server, demo_school, log_in
     log_in(page, teacher.username, PASSWORD)
     page.wait_for_url(f"{live_server.url}{reverse('courseware:dashboard')}")
     check(reverse("courseware:lti-classroom", args=[classroom.pk]), 200)
+    page.get_by_label("Also remove students who are not in the LMS course").check()
+    page.get_by_role("button", name="Sync roster").click()
+    page.get_by_role("heading", name="Remove students who are not in the LMS course?").wait_for()
+    assert page.get_by_role("button", name="Sync and remove 3 students").is_visible()
+    violations = axe_violations(page)
+    if violations:
+        reports.append(format_violations("roster confirmation", violations))
+    assert not page.evaluate("() => document.documentElement.scrollWidth > window.innerWidth + 1")
     check(reverse("courseware:lti-grade-passback", args=[essay.pk]), 200)
     check(reverse("courseware:marking-queue", args=[essay.pk]), 200)
     assert page.get_by_role("alert").filter(has_text="could not be sent").is_visible()

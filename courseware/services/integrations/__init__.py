@@ -42,6 +42,7 @@ from courseware.services.integrations.platforms import (
 from courseware.services.integrations.roster import (
     RosterSyncFailed,
     RosterSyncResult,
+    lti_roster_preview,
     lti_roster_sync,
 )
 
@@ -61,6 +62,7 @@ __all__ = [
     "lti_deep_link_response",
     "lti_launch_receive",
     "lti_made_account",
+    "lti_roster_preview",
     "lti_roster_sync",
     "lti_score_post_queue",
     "lti_score_post_send",

@@ -384,7 +384,8 @@ def lti_deep_link_response(
     *, launch: MessageLaunch, assignment: Assignment, launch_url: str
 ) -> tuple[str, str]:
     """The signed LtiDeepLinkingResponse that puts the assignment in the LMS course: the return
-    URL to post it to and the JWT. An essay brings a line item on its rubric's scale."""
+    URL to post it to and the JWT. An essay brings a line item on its rubric's scale, a quiz one
+    on its maximum score."""
     resource = (
         DeepLinkResource()
         .set_url(launch_url)
@@ -392,6 +393,8 @@ def lti_deep_link_response(
         .set_custom_params({lti.CUSTOM_ASSIGNMENT: str(assignment.pk)})
     )
     max_marks = assignment_max_marks(assignment)
+    if max_marks is None and assignment.kind == AssignmentKind.QUIZ and assignment.quiz:
+        max_marks = assignment.quiz.total_points or None
     if max_marks is not None:
         resource.set_lineitem(
             LineItem()

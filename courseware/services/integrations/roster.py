@@ -62,10 +62,7 @@ def _members(link: LtiClassLink) -> list[dict]:
         ) from error
 
 
-def lti_roster_sync(*, classroom: Classroom, by: User, now: datetime) -> RosterSyncResult:
-    """Bring the class's students in line with its linked LMS courses: learners there are added
-    (accounts made as on a first launch); students linked to that LMS who are no longer there
-    are unenrolled, keeping their work. Students who joined in Lectern are left alone."""
+def _linked_members(*, classroom: Classroom, by: User) -> list[tuple[LtiClassLink, list[dict]]]:
     if not permissions.can_sync_lms_roster(by, classroom):
         raise PermissionDenied
     links = list(
@@ -75,26 +72,94 @@ def lti_roster_sync(*, classroom: Classroom, by: User, now: datetime) -> RosterS
     )
     if not links:
         raise RosterSyncFailed(_("This class is not linked to an LMS course."))
-    fetched = [(link, _members(link)) for link in links]
-    return _roster_apply(classroom=classroom, fetched=fetched, now=now)
+    return [(link, _members(link)) for link in links]
+
+
+def _learners(members: list[dict]) -> list[dict]:
+    """The course's active learners (not its teachers), with an LMS user id."""
+    learners = []
+    for member in members:
+        teaches, learns = lti.roles_of({CLAIM_ROLES: member.get("roles") or []})
+        status = member.get("status") or "Active"
+        if teaches or not learns or status != "Active" or not member.get("user_id"):
+            continue
+        learners.append(member)
+    return learners
+
+
+def lti_roster_sync(
+    *,
+    classroom: Classroom,
+    by: User,
+    now: datetime,
+    remove_others: frozenset[int] = frozenset(),
+) -> RosterSyncResult:
+    """Bring the class's students in line with its linked LMS courses: learners there are added
+    (accounts made as on a first launch); students linked to that LMS who are no longer there
+    are unenrolled, keeping their work. Students who joined in Lectern are left alone and listed
+    as kept, unless their ids are in ``remove_others`` (those the teacher confirmed after
+    :func:`lti_roster_preview`): then they are unenrolled too, keeping their work."""
+    fetched = _linked_members(classroom=classroom, by=by)
+    return _roster_apply(classroom=classroom, fetched=fetched, now=now, remove_others=remove_others)
+
+
+def lti_roster_preview(*, classroom: Classroom, by: User) -> RosterSyncResult:
+    """What a sync would unenrol, changing nothing: ``removed`` are the students who left the
+    LMS course, ``kept`` those who joined in Lectern and are not in it (unenrolled only if the
+    teacher asks). ``added`` is left empty: new learners get accounts only when it runs."""
+    fetched = _linked_members(classroom=classroom, by=by)
+    wanted: set[int] = set()
+    for link, members in fetched:
+        subs = [str(member["user_id"]) for member in _learners(members)]
+        wanted.update(
+            LtiUser.objects.filter(
+                registration=link.context.deployment.registration,
+                sub__in=subs,
+                auth_user__isnull=False,
+            ).values_list("auth_user_id", flat=True)
+        )
+    students, from_lms = _current_students(classroom=classroom, fetched=fetched)
+    result = RosterSyncResult()
+    for user_id, membership in sorted(students.items()):
+        if user_id in wanted:
+            continue
+        (result.removed if user_id in from_lms else result.kept).append(membership.user)
+    return result
+
+
+def _current_students(
+    *, classroom: Classroom, fetched: list[tuple[LtiClassLink, list[dict]]]
+) -> tuple[dict[int, Membership], set[int]]:
+    """The class's student memberships by user id, and which of those users came from one of
+    the linked LMSs."""
+    students = {
+        membership.user_id: membership
+        for membership in Membership.objects.filter(
+            classroom=classroom, role=MembershipRole.STUDENT
+        ).select_related("user")
+    }
+    registrations = {link.context.deployment.registration_id for link, _members in fetched}
+    from_lms = set(
+        LtiUser.objects.filter(
+            registration_id__in=registrations, auth_user_id__in=list(students)
+        ).values_list("auth_user_id", flat=True)
+    )
+    return students, from_lms
 
 
 @transaction.atomic
 def _roster_apply(
-    *, classroom: Classroom, fetched: list[tuple[LtiClassLink, list[dict]]], now: datetime
+    *,
+    classroom: Classroom,
+    fetched: list[tuple[LtiClassLink, list[dict]]],
+    now: datetime,
+    remove_others: frozenset[int] = frozenset(),
 ) -> RosterSyncResult:
     result = RosterSyncResult()
     wanted: set[int] = set()
-    registrations = set()
     for link, members in fetched:
         registration = link.context.deployment.registration
-        registrations.add(registration.pk)
-        for member in members:
-            claims = {CLAIM_ROLES: member.get("roles") or []}
-            teaches, learns = lti.roles_of(claims)
-            status = member.get("status") or "Active"
-            if teaches or not learns or status != "Active" or not member.get("user_id"):
-                continue
+        for member in _learners(members):
             lti_user = _lti_user(
                 registration=registration, sub=str(member["user_id"]), claims=member
             )
@@ -105,12 +170,7 @@ def _roster_apply(
             wanted.add(user.pk)
         link.roster_synced_at = now
         link.save(update_fields=["roster_synced_at"])
-    students = {
-        membership.user_id: membership
-        for membership in Membership.objects.filter(
-            classroom=classroom, role=MembershipRole.STUDENT
-        ).select_related("user")
-    }
+    students, from_lms = _current_students(classroom=classroom, fetched=fetched)
     teachers = set(
         Membership.objects.filter(classroom=classroom, role=MembershipRole.TEACHER).values_list(
             "user_id", flat=True
@@ -120,15 +180,10 @@ def _roster_apply(
     for user in User.objects.filter(pk__in=new_ids).order_by("username"):
         membership_add(classroom=classroom, user=user, role=MembershipRole.STUDENT)
         result.added.append(user)
-    from_lms = set(
-        LtiUser.objects.filter(
-            registration_id__in=registrations, auth_user_id__in=list(students)
-        ).values_list("auth_user_id", flat=True)
-    )
     for user_id, membership in sorted(students.items()):
         if user_id in wanted:
             continue
-        if user_id in from_lms:
+        if user_id in from_lms or user_id in remove_others:
             membership_remove(membership=membership)
             result.removed.append(membership.user)
         else:

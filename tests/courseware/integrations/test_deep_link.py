@@ -7,6 +7,7 @@ from html import unescape
 
 import jwt
 from django.urls import reverse
+from django.utils import timezone
 from jwt.algorithms import RSAAlgorithm
 
 from tests.courseware.integrations.helpers import link_course
@@ -107,7 +108,12 @@ def test_a_teacher_sets_a_new_essay_from_the_picker_and_the_lms_gets_it(
     before = Assignment.objects.count()
     answer = client.post(
         reverse("courseware:lti-deep-link"),
-        {"new-prompt": prompt.pk, "new-title": "Source analysis", "new-due_at": "2031-03-01T09:00"},
+        {
+            "essay-target": prompt.pk,
+            "essay-title": "Source analysis",
+            "essay-opens_at": "2031-02-01T09:00",
+            "essay-due_at": "2031-03-01T09:00",
+        },
     )
     assert answer.status_code == 200
     made = Assignment.objects.get(title="Source analysis")
@@ -126,8 +132,114 @@ def test_a_new_essay_without_a_due_date_is_refused_and_not_made(client, lms, sch
     before = Assignment.objects.count()
     answer = client.post(
         reverse("courseware:lti-deep-link"),
-        {"new-prompt": lms.assignment.prompt.pk, "new-due_at": "not a date"},
+        {
+            "essay-target": lms.assignment.prompt.pk,
+            "essay-opens_at": "2031-02-01T09:00",
+            "essay-due_at": "not a date",
+        },
     )
     assert answer.status_code == 400
     assert b"JWT" not in answer.content
+    assert Assignment.objects.count() == before
+    assert re.search(r'field-error" role="alert">[^<]*valid date', answer.content.decode())
+
+
+def _post_new(client, kind: str, target, **fields):
+    data = {f"{kind}-target": target.pk, f"{kind}-opens_at": "2031-02-01T09:00"}
+    data.update({f"{kind}-{name}": value for name, value in fields.items()})
+    data.setdefault(f"{kind}-due_at", "2031-03-01T09:00")
+    return client.post(reverse("courseware:lti-deep-link"), data)
+
+
+def test_the_picker_offers_the_courses_readings_and_quizzes_with_dates_filled_in(
+    client, lms, school, platform
+):
+    from tests.factories import course_quiz, course_reading
+
+    reading = course_reading(school.classroom.course, title="Lenin's testament")
+    quiz = course_quiz(school.classroom.course)
+    link_course(client, platform, lms, school)
+    platform.launch(client, lms.teacher, message_type="LtiDeepLinkingRequest")
+    html = client.get(reverse("courseware:lti-deep-link")).content.decode()
+    assert "Or set a new reading" in html and "Or set a new quiz" in html
+    assert f'<option value="{reading.pk}">' in html
+    assert f'<option value="{quiz.pk}">{quiz.title}</option>' in html
+    # Opens now and is due a week later unless the teacher changes them.
+    assert re.search(r'name="quiz-opens_at" value="\d{4}-\d\d-\d\dT\d\d:\d\d"', html)
+    assert re.search(r'name="reading-due_at" value="\d{4}-\d\d-\d\dT\d\d:\d\d"', html)
+
+
+def test_a_teacher_sets_a_new_reading_from_the_picker_and_the_lms_gets_a_link_only(
+    client, lms, school, platform
+):
+    from courseware.models import Assignment, AssignmentKind
+    from tests.factories import course_reading
+
+    reading = course_reading(school.classroom.course)
+    link_course(client, platform, lms, school)
+    platform.launch(client, lms.teacher, message_type="LtiDeepLinkingRequest")
+    answer = _post_new(client, "reading", reading, title="Read before Tuesday")
+    assert answer.status_code == 200
+    made = Assignment.objects.get(title="Read before Tuesday")
+    assert (made.kind, made.reading, made.classroom) == (
+        AssignmentKind.READING,
+        reading,
+        school.classroom,
+    )
+    assert timezone.localtime(made.opens_at).isoformat().startswith("2031-02-01T09:00")
+    [item] = _verify(platform, _jwt_of(answer))[DL + "content_items"]
+    assert item["custom"] == {"lectern_assignment": str(made.pk)}
+    assert "lineItem" not in item  # a reading has no grade
+
+
+def test_a_teacher_sets_a_new_quiz_from_the_picker_and_the_lms_gets_a_column_on_its_score(
+    client, lms, school, platform
+):
+    from courseware.models import Assignment, AssignmentKind
+    from tests.factories import course_quiz
+
+    quiz = course_quiz(school.classroom.course, questions=4)
+    link_course(client, platform, lms, school)
+    platform.launch(client, lms.teacher, message_type="LtiDeepLinkingRequest")
+    before = Assignment.objects.count()
+    answer = _post_new(client, "quiz", quiz)
+    assert answer.status_code == 200
+    assert Assignment.objects.count() == before + 1
+    made = Assignment.objects.latest("pk")
+    assert (made.kind, made.quiz, made.title) == (AssignmentKind.QUIZ, quiz, quiz.title)
+    [item] = _verify(platform, _jwt_of(answer))[DL + "content_items"]
+    assert item["custom"] == {"lectern_assignment": str(made.pk)}
+    assert item["lineItem"]["scoreMaximum"] == quiz.total_points == 4
+    assert item["lineItem"]["resourceId"] == f"lectern-assignment-{made.pk}"
+
+
+def test_a_quiz_due_before_it_opens_is_refused_on_the_field_and_not_made(
+    client, lms, school, platform
+):
+    from courseware.models import Assignment
+    from tests.factories import course_quiz
+
+    quiz = course_quiz(school.classroom.course)
+    link_course(client, platform, lms, school)
+    platform.launch(client, lms.teacher, message_type="LtiDeepLinkingRequest")
+    before = Assignment.objects.count()
+    answer = _post_new(client, "quiz", quiz, due_at="2031-01-01T09:00")
+    assert answer.status_code == 400
+    assert b"JWT" not in answer.content
+    assert Assignment.objects.count() == before
+    assert 'role="alert"' in answer.content.decode()
+
+
+def test_a_reading_of_another_course_cannot_be_set_from_the_picker(client, lms, school, platform):
+    from courseware.models import Assignment
+    from tests.factories import CourseFactory, course_reading
+
+    course_reading(school.classroom.course)
+    elsewhere = course_reading(CourseFactory())
+    link_course(client, platform, lms, school)
+    platform.launch(client, lms.teacher, message_type="LtiDeepLinkingRequest")
+    before = Assignment.objects.count()
+    answer = _post_new(client, "reading", elsewhere)
+    assert answer.status_code == 400
+    assert re.search(r'field-error" role="alert">Select a valid choice', answer.content.decode())
     assert Assignment.objects.count() == before
