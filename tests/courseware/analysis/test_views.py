@@ -23,7 +23,7 @@ from tests.factories import (
 
 TASK_PAGE_QUERIES = 8
 TASK_LIST_QUERIES = 5
-EDITOR_QUERIES = 10
+EDITOR_QUERIES = 11  # with the annotations panel and the writing history beside the analyses
 
 
 def _queries(client, url) -> int:
