@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema, extend_schema_view, inline_serializer
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
@@ -67,33 +68,42 @@ class NotificationViewSet(HideMissingMixin, mixins.ListModelMixin, viewsets.Gene
 
 
 class PreferencesSerializer(StrictSerializer):
+    """One field per kind; the schema names every kind, a request only those that can reach
+    the person (``kinds`` in the context)."""
+
+    default_error_messages = {"unknown": _("No such kind of news reaches you.")}
+
     def get_fields(self):
         return {
-            str(kind.value): serializers.ChoiceField(choices=Frequency.choices, required=False)
-            for kind in CHOOSABLE_KINDS
+            str(kind): serializers.ChoiceField(choices=Frequency.choices, required=False)
+            for kind in self.context.get("kinds", CHOOSABLE_KINDS)
         }
 
 
 class NotificationPreferencesView(HideMissingMixin, APIView):
     """How the signed-in person hears of each kind of news by e-mail: ``immediately``,
-    ``digest`` or ``off`` (the in-app notification centre is always on)."""
+    ``digest`` or ``off`` (the in-app notification centre is always on). Only the kinds that can
+    reach the person are listed and may be set: teachers' news (handed in, originality flags,
+    help requests) for people who teach, students' news for students, announcements for all."""
 
     permission_classes = [IsAuthenticated]
 
     @extend_schema(responses={200: PreferencesSerializer})
     def get(self, request, **kwargs):
-        return Response(selectors.frequencies_for(user=request.user))
+        kinds = selectors.kinds_reaching(user=request.user)
+        return Response(selectors.frequencies_for(user=request.user, kinds=kinds))
 
     @extend_schema(
         request=PreferencesSerializer, responses={200: PreferencesSerializer, **errors(400, 401)}
     )
     def put(self, request, **kwargs):
-        data = PreferencesSerializer(data=request.data)
+        kinds = selectors.kinds_reaching(user=request.user)
+        data = PreferencesSerializer(data=request.data, context={"kinds": kinds})
         data.is_valid(raise_exception=True)
-        frequencies = services.notification_preferences_set(
+        services.notification_preferences_set(
             user=request.user, frequencies=dict(data.validated_data)
         )
-        return Response(frequencies)
+        return Response(selectors.frequencies_for(user=request.user, kinds=kinds))
 
 
 class FeedRequestSerializer(StrictSerializer):

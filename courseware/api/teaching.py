@@ -605,7 +605,7 @@ class AssignmentViewSet(mixins.ListModelMixin, TeachingViewSet):
         request=s.ExtensionGrantSerializer,
         responses={201: s.ExtensionSerializer, **errors(400, 401, 403, 404, 409)},
     )
-    @action(detail=True, methods=["get", "post"])
+    @action(detail=True, methods=["get", "post"], pagination_class=None, filter_backends=[])
     def extensions(self, request, *args, **kwargs):
         """The assignment's extensions; POST grants one student later dates (a second grant
         replaces the first)."""

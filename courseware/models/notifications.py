@@ -50,6 +50,25 @@ DEFAULT_FREQUENCY = {
 }
 # Kinds a person may choose a frequency for; an invitation is sent once, whatever the settings.
 CHOOSABLE_KINDS = [kind for kind in NotificationKind if kind != NotificationKind.INVITATION]
+# Who each kind can reach: a class's teachers, or one or all of its students. Announcements (in
+# neither set) reach everyone in the class.
+TEACHER_KINDS = frozenset(
+    {
+        NotificationKind.HANDED_IN,
+        NotificationKind.ORIGINALITY_FLAGGED,
+        NotificationKind.HELP_REQUESTED,
+    }
+)
+STUDENT_KINDS = frozenset(
+    {
+        NotificationKind.WORK_SET,
+        NotificationKind.DUE_SOON,
+        NotificationKind.EXTENSION_GRANTED,
+        NotificationKind.FEEDBACK_RELEASED,
+        NotificationKind.RESUBMISSION_REQUESTED,
+        NotificationKind.HELP_ANSWERED,
+    }
+)
 
 
 def default_frequency(kind: str) -> str:

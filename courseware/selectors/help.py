@@ -35,19 +35,29 @@ def help_request_get_for(*, user: User | AnonymousUser, pk: int) -> HelpRequest:
     return help_request
 
 
-def help_requests_for_classroom(*, classroom: Classroom, show: str = "open") -> QuerySet:
-    """A class's help requests for its teachers, oldest open first (they have waited longest),
-    with how many replies each has; a fixed number of queries whatever their number."""
+def help_requests_for_classroom(
+    *, classroom: Classroom, show: str = "open", assignment: Assignment | None = None
+) -> QuerySet:
+    """A class's help requests for its teachers (about one of its assignments, if given), oldest
+    open first (they have waited longest), with how many replies each has; a fixed number of
+    queries whatever their number."""
     requests = (
         HelpRequest.objects.filter(assignment__classroom=classroom)
         .select_related("student", "assignment", "paragraph__reading")
         .annotate(reply_count=Count("replies"))
     )
+    if assignment is not None:
+        requests = requests.filter(assignment=assignment)
     if show == "resolved":
         return requests.filter(status=HelpStatus.RESOLVED).order_by("-resolved_at", "-pk")
     if show == "all":
         return requests.order_by("-created_at", "-pk")
     return requests.filter(status=HelpStatus.OPEN).order_by("created_at", "pk")
+
+
+def open_help_count(*, assignment: Assignment) -> int:
+    """How many help requests about an assignment wait for an answer."""
+    return HelpRequest.objects.filter(assignment=assignment, status=HelpStatus.OPEN).count()
 
 
 def help_requests_of_student(*, student: User, assignment: Assignment) -> QuerySet[HelpRequest]:

@@ -11,6 +11,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 from django.http import Http404
 
 from accounts.models import User
+from accounts.permissions import can_study, can_teach
 from courseware.models import (
     Announcement,
     Assignment,
@@ -29,7 +30,12 @@ from courseware.models import (
     ReadingProgress,
     Submission,
 )
-from courseware.models.notifications import CHOOSABLE_KINDS, default_frequency
+from courseware.models.notifications import (
+    CHOOSABLE_KINDS,
+    STUDENT_KINDS,
+    TEACHER_KINDS,
+    default_frequency,
+)
 from courseware.models.teaching import MARKED_KINDS
 from courseware.selectors.teaching import HANDED_IN
 from courseware.timing import effective_dates
@@ -38,12 +44,6 @@ if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
 
 REMINDER_WINDOW = timedelta(hours=24)
-# News for the teachers of the assignment's class.
-TEACHER_KINDS = {
-    NotificationKind.HANDED_IN,
-    NotificationKind.ORIGINALITY_FLAGGED,
-    NotificationKind.HELP_REQUESTED,
-}
 
 
 # --- Who hears of an event -----------------------------------------------------------------------
@@ -107,10 +107,29 @@ def notification_get_for(*, user: User, pk: int) -> Notification:
         raise Http404 from None
 
 
-def frequencies_for(*, user: User) -> dict[str, str]:
-    """The e-mail frequency of every kind a person may choose for, defaults filled in."""
+def kinds_reaching(*, user: User) -> list[str]:
+    """The kinds a person may choose for that can reach them: teachers' news for people who
+    teach (or school admins), students' news for students, announcements for all."""
+    roles = set(Membership.objects.filter(user=user).values_list("role", flat=True).distinct())
+    teaches = can_teach(user) or MembershipRole.TEACHER in roles
+    studies = can_study(user) or MembershipRole.STUDENT in roles
+    return [
+        kind
+        for kind in CHOOSABLE_KINDS
+        if (kind in TEACHER_KINDS and teaches)
+        or (kind in STUDENT_KINDS and studies)
+        or kind not in TEACHER_KINDS | STUDENT_KINDS
+    ]
+
+
+def frequencies_for(*, user: User, kinds: list[str] | None = None) -> dict[str, str]:
+    """The e-mail frequency of each kind (every kind a person may choose for, unless ``kinds``
+    says which), defaults filled in."""
     chosen = dict(NotificationPreference.objects.filter(user=user).values_list("kind", "frequency"))
-    return {kind: chosen.get(kind, default_frequency(kind)) for kind in CHOOSABLE_KINDS}
+    return {
+        kind: chosen.get(kind, default_frequency(kind))
+        for kind in (CHOOSABLE_KINDS if kinds is None else kinds)
+    }
 
 
 def frequencies_of(*, users: list[User], kind: str) -> dict[int, str]:

@@ -170,20 +170,30 @@ def help_resolve(request, pk: int):
 
 @login_required
 def classroom_help(request, pk: int):
-    """A class's help requests for its teachers: open ones (oldest first), resolved, or all."""
+    """A class's help requests for its teachers: open ones (oldest first), resolved, or all;
+    ``?assignment=<id>`` narrows them to one of the class's assignments (any other value shows
+    the whole class)."""
     classroom = classroom_get_for(user=request.user, pk=pk)
     if not permissions.can_answer_help_requests(request.user, classroom):
         raise Http404
     show = request.GET.get("show", "open")
     if show not in SHOW:
         show = "open"
+    assignment = None
+    assignment_id = request.GET.get("assignment", "")
+    if assignment_id.isdigit() and len(assignment_id) < 19:
+        assignment = classroom.assignments.filter(pk=int(assignment_id)).first()
+    query = f"&assignment={assignment.pk}" if assignment is not None else ""
     return render(
         request,
         "courseware/help/classroom_list.html",
         {
             "classroom": classroom,
-            "help_requests": selectors.help_requests_for_classroom(classroom=classroom, show=show),
+            "assignment": assignment,
+            "help_requests": selectors.help_requests_for_classroom(
+                classroom=classroom, show=show, assignment=assignment
+            ),
             "show": show,
-            "shows": SHOW.items(),
+            "shows": [(value, label, f"?show={value}{query}") for value, label in SHOW.items()],
         },
     )

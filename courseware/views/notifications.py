@@ -25,7 +25,6 @@ from icalendar import Event as CalendarEvent
 
 from courseware import permissions
 from courseware.models import CalendarFeed, Frequency, NotificationKind
-from courseware.models.notifications import CHOOSABLE_KINDS
 from courseware.rendering import render_essay
 from courseware.selectors import notifications as selectors
 from courseware.selectors.teaching import classroom_get_for, classrooms_for_user
@@ -82,12 +81,13 @@ def notification_read_all(request):
 
 
 class PreferencesForm(forms.Form):
-    """One choice of e-mail frequency per kind of news."""
+    """One choice of e-mail frequency per kind of news that can reach the person; the kinds not
+    shown keep what is stored for them."""
 
     def __init__(self, *args, frequencies: dict[str, str], **kwargs):
         super().__init__(*args, **kwargs)
         labels = dict(NotificationKind.choices)
-        for kind in CHOOSABLE_KINDS:
+        for kind in frequencies:
             self.fields[kind] = forms.ChoiceField(
                 label=labels[kind],
                 choices=Frequency.choices,
@@ -99,7 +99,8 @@ class PreferencesForm(forms.Form):
 @login_required
 def notification_preferences(request):
     """Choose, per kind of news, e-mail straight away, in a daily digest, or not at all."""
-    frequencies = selectors.frequencies_for(user=request.user)
+    kinds = selectors.kinds_reaching(user=request.user)
+    frequencies = selectors.frequencies_for(user=request.user, kinds=kinds)
     form = PreferencesForm(request.POST or None, frequencies=frequencies)
     if request.method == "POST":
         if form.is_valid():

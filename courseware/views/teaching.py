@@ -40,6 +40,7 @@ from courseware.selectors import dashboards
 from courseware.selectors import notifications as notification_selectors
 from courseware.selectors import setting as setting_selectors
 from courseware.selectors import teaching as selectors
+from courseware.selectors.help import open_help_count
 from courseware.selectors.naming import student_naming
 from courseware.selectors.teaching import Bucket
 from courseware.services import teaching as services
@@ -599,6 +600,8 @@ def _render_assignment(request, assignment: Assignment, *, extension_form=None, 
                 initial={"due_at": _local_minute(assignment.due_at) + timedelta(days=2)},
             ),
         )
+        if permissions.can_answer_help_requests(user, classroom):
+            context["open_help_count"] = open_help_count(assignment=assignment)
         if naming.hidden:
             # A form shown again after an error names the students the same way.
             context["extension_form"].fields["student"].label_from_instance = naming.label

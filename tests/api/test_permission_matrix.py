@@ -629,7 +629,7 @@ MATRIX = [
         "notification-preferences-put",
         "put",
         lambda o: "/api/v1/me/notification-preferences/",
-        lambda o: {"work_set": "digest"},
+        lambda o: {"announcement": "digest"},  # a kind that reaches everyone
         EVERYONE,
     ),
     ("calendar-feeds", "get", lambda o: "/api/v1/me/calendar/", None, EVERYONE),

@@ -64,11 +64,14 @@ def _known_ids(world, path: str) -> dict:
         "/api/v1/readings/": world.text.pk,
         "/api/v1/prompts/": world.prompt.pk,
         "/api/v1/rubrics/": world.rubric.pk,
+        "/api/v1/notifications/": world.notification.pk,
+        "/api/v1/announcements/": world.announcement.pk,
+        "/api/v1/help-requests/": world.help_request.pk,
     }
     known = {}
     for root, pk in ids.items():
-        if path.startswith(root):
-            known["pk"] = pk
+        if path.startswith(root) and "{id}" in path:  # the schema names every object's id ``id``
+            known["id"] = pk
     extras = {
         "user_pk": world.school.teacher.pk,
         "extension_pk": world.extension.pk,
@@ -76,6 +79,18 @@ def _known_ids(world, path: str) -> dict:
         "slug": world.text.slug,
     }
     return known | {name: value for name, value in extras.items() if "{" + name + "}" in path}
+
+
+def test_the_known_ids_are_named_as_the_paths_name_them(world):
+    """A known id under a name the path lacks is dropped, and the case asks for a random id."""
+    schema = schemathesis.openapi.from_wsgi("/api/schema/", application)
+    paths = {result.ok().path for result in schema.get_all_operations()}
+    for path in paths:
+        assert all("{" + name + "}" in path for name in _known_ids(world, path)), path
+    for path in ("/api/v1/help-requests/{id}/", "/api/v1/help-requests/{id}/replies/"):
+        assert path in paths
+        assert _known_ids(world, path) == {"id": world.help_request.pk}
+    assert _known_ids(world, "/api/v1/classes/{id}/")["id"] == world.school.classroom.pk
 
 
 @pytest.mark.parametrize("role", ["teacher", "student"])

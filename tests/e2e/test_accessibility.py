@@ -187,6 +187,7 @@ def _crawl(demo_school) -> dict[str, tuple[str | None, list[tuple[str, int]]]]:
         url("courseware:announcement-create"),
         url("courseware:classroom-help", classroom.pk),
         url("courseware:classroom-help", classroom.pk, query="?show=all"),
+        url("courseware:classroom-help", classroom.pk, query=f"?assignment={essay.pk}"),
         url("courseware:help-detail", help_request.pk),
         *content_pages,
     ]

@@ -142,3 +142,70 @@ def test_the_class_list_shows_open_requests_oldest_first_and_resolved_on_asking(
     assert list(client.get(url, {"show": "resolved"}).context["help_requests"]) == [done]
     assert len(client.get(url, {"show": "all"}).context["help_requests"]) == 3
     assert list(client.get(url, {"show": "junk"}).context["help_requests"]) == [older, newer]
+
+
+def test_the_assignment_page_links_its_open_requests_to_the_class_list_filtered_to_it(
+    client, school, help_world
+):
+    now = timezone.now()
+    for text in ("One", "Two"):
+        services.help_request_ask(
+            assignment=help_world.essay, student=school.student, text=text, now=now
+        )
+    done = services.help_request_ask(
+        assignment=help_world.essay, student=school.student, text="Done", now=now
+    )
+    services.help_request_resolve(help_request=done, by=school.teacher, now=now)
+    services.help_request_ask(
+        assignment=help_world.quiz, student=school.student, text="Other", now=now
+    )
+    link = (
+        reverse("courseware:classroom-help", args=[school.classroom.pk])
+        + f"?assignment={help_world.essay.pk}"
+    )
+    client.force_login(school.teacher)
+    page = client.get(reverse("courseware:assignment-detail", args=[help_world.essay.pk]))
+    assert f'<a href="{link}">2 open help requests</a>'.encode() in page.content
+    listing = client.get(link)
+    assert [r.text for r in listing.context["help_requests"]] == ["One", "Two"]
+    assert f"?show=resolved&amp;assignment={help_world.essay.pk}".encode() in listing.content
+    resolved = client.get(link, {"show": "resolved"}).context["help_requests"]
+    assert [r.text for r in resolved] == ["Done"]
+    # The student (who does not answer) is not shown the count.
+    client.force_login(school.student)
+    page = client.get(reverse("courseware:assignment-detail", args=[help_world.essay.pk]))
+    assert b"open help request" not in page.content
+
+
+@pytest.mark.parametrize("value", ["junk", "-1", "1.5", "other"])
+def test_a_bad_or_foreign_assignment_filter_shows_the_whole_class(
+    client, school, help_world, value
+):
+    now = timezone.now()
+    for assignment in (help_world.essay, help_world.quiz):
+        services.help_request_ask(assignment=assignment, student=school.student, text="Q", now=now)
+    if value == "other":
+        value = str(help_world.other_essay.pk)
+    client.force_login(school.teacher)
+    url = reverse("courseware:classroom-help", args=[school.classroom.pk])
+    response = client.get(url, {"assignment": value})
+    assert response.status_code == 200
+    assert response.context["assignment"] is None
+    assert len(response.context["help_requests"]) == 2
+
+
+def test_the_filtered_list_costs_the_same_queries_for_5_requests_as_for_20(
+    client, school, help_world
+):
+    client.force_login(school.teacher)
+    url = reverse("courseware:classroom-help", args=[school.classroom.pk])
+    query = {"assignment": help_world.essay.pk, "show": "all"}
+    _requests(school, help_world, 15)  # 5 about the essay
+    with CaptureQueriesContext(connection) as few:
+        page = client.get(url, query)
+    assert page.content.count(b'<th scope="row">') == 5
+    _requests(school, help_world, 45)  # 15 more
+    with CaptureQueriesContext(connection) as many:
+        page = client.get(url, query)
+    assert page.content.count(b'<th scope="row">') == 20
+    assert len(many) == len(few)

@@ -75,3 +75,25 @@ def test_an_announcement_without_a_body_is_a_400(klass):
         format="json",
     )
     assert response.status_code == 400
+
+
+def test_preferences_list_and_take_only_the_kinds_that_reach_the_person(api, klass):
+    """A student is not offered teachers' news, and cannot set it; what is stored for it stays."""
+    url = "/api/v1/me/notification-preferences/"
+    NotificationPreference.objects.create(
+        user=klass.students[0], kind="handed_in", frequency="immediately"
+    )
+    listed = api.get(url).json()
+    assert "help_answered" in listed and "announcement" in listed
+    assert not {"handed_in", "originality_flagged", "help_requested"} & set(listed)
+    response = api.put(url, {"handed_in": "off", "due_soon": "off"}, format="json")
+    assert response.status_code == 400
+    assert "handed_in" in response.json()
+    assert not NotificationPreference.objects.filter(kind="due_soon").exists()
+    assert NotificationPreference.objects.get(kind="handed_in").frequency == "immediately"
+    teacher = APIClient()
+    teacher.force_authenticate(klass.teacher)
+    listed = teacher.get(url).json()
+    assert {"handed_in", "originality_flagged", "help_requested", "announcement"} <= set(listed)
+    assert "work_set" not in listed
+    assert teacher.put(url, {"help_requested": "digest"}, format="json").status_code == 200

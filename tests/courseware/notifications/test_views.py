@@ -5,9 +5,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from courseware.models import Frequency, NotificationKind, NotificationPreference
+from courseware.models.notifications import STUDENT_KINDS, TEACHER_KINDS
 from courseware.selectors.notifications import frequencies_for
 from courseware.services import notifications as services
-from tests.factories import AssignmentFactory
+from tests.factories import AssignmentFactory, SchoolAdminFactory
 
 
 def _notify(klass, count: int) -> None:
@@ -75,3 +76,40 @@ def test_a_tampered_unsubscribe_link_is_a_clear_400(client, klass):
     assert response.status_code == 400
     assert b"not valid" in response.content
     assert not NotificationPreference.objects.exists()
+
+
+def test_settings_show_each_person_only_the_kinds_that_reach_them(client, klass):
+    url = reverse("courseware:notification-preferences")
+    client.force_login(klass.students[0])
+    student_fields = set(client.get(url).context["form"].fields)
+    assert NotificationKind.HELP_ANSWERED in student_fields
+    assert NotificationKind.ANNOUNCEMENT in student_fields
+    assert not student_fields & set(TEACHER_KINDS)
+    assert "(teachers)" not in client.get(url).content.decode()
+    client.force_login(klass.teacher)
+    teacher_fields = set(client.get(url).context["form"].fields)
+    assert set(TEACHER_KINDS) | {NotificationKind.ANNOUNCEMENT} <= teacher_fields
+    assert not teacher_fields & set(STUDENT_KINDS)
+    client.force_login(SchoolAdminFactory())
+    assert set(TEACHER_KINDS) <= set(client.get(url).context["form"].fields)
+
+
+def test_saving_the_settings_keeps_the_hidden_kinds_as_they_were(client, klass):
+    """A student who once taught (or whose role changed) keeps the teachers' choices stored."""
+    student = klass.students[0]
+    NotificationPreference.objects.create(
+        user=student, kind=NotificationKind.HANDED_IN, frequency=Frequency.OFF
+    )
+    client.force_login(student)
+    url = reverse("courseware:notification-preferences")
+    shown = client.get(url).context["form"].fields
+    form = dict.fromkeys(shown, Frequency.DIGEST)
+    # A forged field for a hidden kind is ignored too.
+    form[NotificationKind.HELP_REQUESTED] = Frequency.DIGEST
+    assert client.post(url, form).status_code == 302
+    stored = dict(
+        NotificationPreference.objects.filter(user=student).values_list("kind", "frequency")
+    )
+    assert stored[NotificationKind.HANDED_IN] == Frequency.OFF
+    assert NotificationKind.HELP_REQUESTED not in stored
+    assert stored[NotificationKind.DUE_SOON] == Frequency.DIGEST
