@@ -3,6 +3,8 @@ and the rubric. Dates and late rules come from the assignment form, as for every
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -42,6 +44,14 @@ class AnalysisTaskForm(forms.Form):
     rubric_template = forms.ChoiceField(
         label=_("…or start a rubric from a template"), required=False
     )
+    max_mark = forms.DecimalField(
+        label=_("…or no rubric: one overall mark out of"),
+        required=False,
+        min_value=Decimal("0.01"),
+        max_value=Decimal(1000),
+        decimal_places=2,
+        help_text=_("For example 20. Used only when no rubric or template is chosen."),
+    )
 
     def __init__(self, *args, course: Course, **kwargs):
         super().__init__(*args, **kwargs)
@@ -53,8 +63,16 @@ class AnalysisTaskForm(forms.Form):
 
     def clean(self):
         cleaned = super().clean()
-        if not cleaned.get("rubric") and not cleaned.get("rubric_template"):
-            self.add_error("rubric", _("Pick a rubric or start one from a template."))
+        if (
+            not cleaned.get("rubric")
+            and not cleaned.get("rubric_template")
+            and cleaned.get("max_mark") is None
+            and "max_mark" not in self.errors
+        ):
+            self.add_error(
+                "max_mark",
+                _("Pick a rubric, start one from a template, or give the mark it is out of."),
+            )
         if cleaned.get("scaffold") == Scaffold.CUSTOM:
             lines = [line for line in cleaned.get("prompts", "").splitlines() if line.strip()]
             if not lines:
@@ -80,6 +98,7 @@ class AnalysisTaskForm(forms.Form):
             "paragraph_to": data.get("paragraph_to"),
             "rubric": data.get("rubric"),
             "rubric_template": data.get("rubric_template", ""),
+            "max_mark": data.get("max_mark"),
         }
 
 

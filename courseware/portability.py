@@ -97,11 +97,30 @@ def _analysis_task_part(assignment: Assignment) -> dict[str, Any]:
             "paragraph_from": task.paragraph_from,
             "paragraph_to": task.paragraph_to,
             "rubric": {"id": task.rubric_id, "title": task.rubric.title},
+            # Set for a task marked with one overall mark (no rubric of the teacher's).
+            "max_mark": None if task.max_mark is None else f"{task.max_mark:f}",
         }
     }
 
 
 def _analysis_task_import(assignment: Assignment, part: Any) -> None:
+    if isinstance(part, dict) and part.get("max_mark") is not None:
+        # One overall mark: its one-mark rubric is made afresh here.
+        from courseware.services.analysis import clean_max_mark, overall_mark_rubric
+
+        max_mark = clean_max_mark(part["max_mark"])
+        _saved(
+            AnalysisTask(
+                assignment=assignment,
+                scaffold=part.get("scaffold"),
+                fields=part.get("fields"),
+                paragraph_from=part.get("paragraph_from"),
+                paragraph_to=part.get("paragraph_to"),
+                rubric=overall_mark_rubric(max_mark=max_mark),
+                max_mark=max_mark,
+            )
+        )
+        return
     if not isinstance(part, dict) or not isinstance(part.get("rubric"), dict):
         raise ValidationError(
             _("The source-analysis task “%(title)s” has no scaffold or rubric in the document.")

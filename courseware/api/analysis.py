@@ -2,7 +2,7 @@
 
 - ``GET /api/v1/classes/<id>/analysis-tasks/`` — a class's tasks, for its teachers (and school
   admins). ``POST`` sets one: ``{"reading", "scaffold", "prompts"?, "paragraph_from"?,
-  "paragraph_to"?, "rubric" | "rubric_template", "opens_at", "due_at", ...}`` → 201.
+  "paragraph_to"?, "rubric" | "rubric_template" | "max_mark", "opens_at", "due_at", ...}`` → 201.
 - ``GET /api/v1/analysis-tasks/<id>/`` — a task: its source, passage and prompts; for the class's
   teachers, and for its students once it is open.
 - ``GET|PUT /api/v1/analysis-tasks/<id>/answers/`` — my answers (students of the class). PUT
@@ -17,6 +17,8 @@ release are the essay endpoints'. Errors are ``{"detail", "code"}`` or field err
 """
 
 from __future__ import annotations
+
+from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.urls import path
@@ -70,6 +72,13 @@ class AnalysisTaskSerializer(serializers.Serializer):
     )
     paragraph_to = serializers.IntegerField(source="analysis_task.paragraph_to", allow_null=True)
     rubric = serializers.IntegerField(source="analysis_task.rubric_id")
+    max_mark = serializers.DecimalField(
+        source="analysis_task.max_mark",
+        max_digits=6,
+        decimal_places=2,
+        allow_null=True,
+        help_text=_("Set when the task has no rubric: the one overall mark is out of this."),
+    )
     opens_at = serializers.DateTimeField()
     due_at = serializers.DateTimeField()
     cutoff_at = serializers.DateTimeField(allow_null=True)
@@ -93,6 +102,17 @@ class AnalysisTaskCreateSerializer(AssignmentChangeSerializer):
     paragraph_to = StrictIntegerField(min_value=1, required=False, allow_null=True)
     rubric = StrictIntegerField(min_value=1, required=False, allow_null=True)
     rubric_template = StrictCharField(required=False, allow_blank=True)
+    max_mark = serializers.DecimalField(
+        max_digits=6,
+        decimal_places=2,
+        min_value=Decimal("0.01"),
+        max_value=Decimal(1000),
+        required=False,
+        allow_null=True,
+        help_text=_(
+            "Without a rubric (and template): the task is marked with one overall mark out of this."
+        ),
+    )
     opens_at = MomentField()
     due_at = MomentField()
 
@@ -194,6 +214,7 @@ class ClassAnalysisTasksView(HideMissingMixin, APIView):
             "paragraph_to": data.pop("paragraph_to", None),
             "rubric": rubric,
             "rubric_template": data.pop("rubric_template", ""),
+            "max_mark": data.pop("max_mark", None),
         }
         try:
             assignment = services.analysis_task_set(

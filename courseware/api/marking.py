@@ -110,6 +110,8 @@ class CriterionInputSerializer(serializers.Serializer):
 
 class GradeInputSerializer(serializers.Serializer):
     criteria = CriterionInputSerializer(many=True)
+    # A source-analysis task set without a rubric: its one mark (null for not yet).
+    overall_mark = MarksField(required=False, allow_null=True, default=None)
     overall_comment = StrictCharField(
         required=False, allow_blank=True, default="", max_length=services.MAX_OVERALL_COMMENT
     )
@@ -260,6 +262,7 @@ class GradeView(APIView):
                 ready=values["ready"],
                 revision=values["revision"],
                 now=timezone.now(),
+                overall_mark=values["overall_mark"],
             )
         except ValidationError as error:
             return _refusal(error)

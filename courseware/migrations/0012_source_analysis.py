@@ -22,6 +22,7 @@ class Migration(migrations.Migration):
                 ('fields', models.JSONField(validators=[courseware.models.analysis.validate_fields], verbose_name='prompts')),
                 ('paragraph_from', models.PositiveIntegerField(blank=True, null=True, verbose_name='from paragraph')),
                 ('paragraph_to', models.PositiveIntegerField(blank=True, null=True, verbose_name='to paragraph')),
+                ('max_mark', models.DecimalField(blank=True, decimal_places=2, max_digits=6, null=True, verbose_name='marked out of')),
             ],
             options={
                 'verbose_name': 'source-analysis task',
@@ -53,5 +54,9 @@ class Migration(migrations.Migration):
         migrations.AddConstraint(
             model_name='analysistask',
             constraint=models.CheckConstraint(condition=models.Q(models.Q(('paragraph_from__isnull', True), ('paragraph_to__isnull', True)), models.Q(('paragraph_from__gte', 1), ('paragraph_to__gte', models.F('paragraph_from'))), _connector='OR'), name='courseware_analysistask_passage'),
+        ),
+        migrations.AddConstraint(
+            model_name='analysistask',
+            constraint=models.CheckConstraint(condition=models.Q(('max_mark__isnull', True), ('max_mark__gt', 0), _connector='OR'), name='courseware_analysistask_max_mark_positive'),
         ),
     ]

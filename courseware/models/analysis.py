@@ -187,6 +187,11 @@ class AnalysisTask(models.Model):
         related_name="analysis_tasks",
         verbose_name=_("rubric"),
     )
+    # Set when the teacher picked no rubric: the task is marked with one overall mark out of
+    # this, kept as a one-criterion, one-level rubric (``rubric``) so grades work unchanged.
+    max_mark = models.DecimalField(
+        _("marked out of"), max_digits=6, decimal_places=2, null=True, blank=True
+    )
 
     class Meta:
         verbose_name = _("source-analysis task")
@@ -204,10 +209,19 @@ class AnalysisTask(models.Model):
                 ),
                 name="courseware_analysistask_passage",
             ),
+            models.CheckConstraint(
+                condition=models.Q(max_mark__isnull=True) | models.Q(max_mark__gt=0),
+                name="courseware_analysistask_max_mark_positive",
+            ),
         ]
 
     def __str__(self) -> str:
         return str(self.assignment)
+
+    @property
+    def is_overall_mark(self) -> bool:
+        """Marked with one overall mark out of ``max_mark`` rather than a rubric's criteria."""
+        return self.max_mark is not None
 
     @property
     def is_passage(self) -> bool:

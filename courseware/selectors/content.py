@@ -258,8 +258,13 @@ def rubric_table(*, rubric: Rubric) -> RubricTable:
 
 
 def latest_rubrics() -> QuerySet[Rubric]:
-    """Rubrics that have no newer version: the ones a prompt may be given."""
-    return Rubric.objects.filter(next_version__isnull=True).order_by("title")
+    """Rubrics that have no newer version: the ones a prompt may be given. The one-mark rubrics
+    behind source-analysis tasks set without a rubric are not offered."""
+    return (
+        Rubric.objects.filter(next_version__isnull=True)
+        .exclude(analysis_tasks__max_mark__isnull=False)
+        .order_by("title")
+    )
 
 
 # --- Glossary, people, timeline -----------------------------------------------------------

@@ -13,6 +13,7 @@ are the essay's own. Marking, inline comments and release work on the text uncha
 from __future__ import annotations
 
 from datetime import datetime
+from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
@@ -32,6 +33,7 @@ from courseware.models import (
 )
 from courseware.models.analysis import SCAFFOLD_FIELDS
 from courseware.services import submissions as submission_services
+from courseware.services.content import CriterionSpec, LevelSpec, rubric_create
 from courseware.services.setting import rubric_from_template
 from courseware.services.teaching import assignment_create
 
@@ -54,6 +56,48 @@ def scaffold_fields(*, scaffold: str, prompts: list[str] | None = None) -> list[
     return [dict(field) for field in SCAFFOLD_FIELDS[scaffold]]
 
 
+MAX_OVERALL_MARK = Decimal(1000)
+
+
+def clean_max_mark(value: Any) -> Decimal:
+    """The mark a task without a rubric is out of: a number above 0, at most 1000, two places."""
+    try:
+        mark = Decimal(str(value)) if not isinstance(value, bool) else None
+    except (InvalidOperation, ValueError):
+        mark = None
+    if mark is None or not mark.is_finite() or not 0 < mark <= MAX_OVERALL_MARK:
+        raise ValidationError(
+            {
+                "max_mark": _("Give the mark it is out of: a number above 0, at most %(max)s.")
+                % {"max": MAX_OVERALL_MARK}
+            }
+        )
+    if mark != mark.quantize(Decimal("0.01")):
+        raise ValidationError({"max_mark": _("Give the mark to at most two decimal places.")})
+    return mark.quantize(Decimal("0.01"))
+
+
+def overall_mark_rubric(*, max_mark: Decimal) -> Rubric:
+    """The rubric behind a task marked with one overall mark: one criterion with one level
+    worth ``max_mark``, so any mark from 0 to it is in the level's band. It has no owner."""
+    shown = f"{max_mark.normalize():f}"
+    return rubric_create(
+        title=_("Overall mark out of %(max)s") % {"max": shown},
+        criteria=[
+            CriterionSpec(
+                title=_("Overall mark"),
+                levels=(
+                    LevelSpec(
+                        title=_("Mark"),
+                        descriptor=_("One mark for the whole task."),
+                        marks=max_mark,
+                    ),
+                ),
+            )
+        ],
+    )
+
+
 @transaction.atomic
 def analysis_task_set(
     *,
@@ -63,14 +107,16 @@ def analysis_task_set(
     scaffold: str,
     rubric: Rubric | None = None,
     rubric_template: str = "",
+    max_mark: Any = None,
     prompts: list[str] | None = None,
     paragraph_from: int | None = None,
     paragraph_to: int | None = None,
     assignment_fields: dict[str, Any] | None = None,
 ) -> Assignment:
     """Set a class a source-analysis task on a reading of its course (or a paragraph range of
-    it), with a scaffold's prompts and the rubric it is marked with: one picked, or one made
-    from a template. A refusal anywhere writes nothing."""
+    it), with a scaffold's prompts and how it is marked: a rubric picked, or one made from a
+    template, or (no rubric) one overall mark out of ``max_mark``. A refusal anywhere writes
+    nothing."""
     fields = scaffold_fields(scaffold=scaffold, prompts=prompts)
     if (paragraph_from is None) != (paragraph_to is None):
         raise ValidationError(
@@ -89,10 +135,20 @@ def analysis_task_set(
                     % {"title": reading.title, "count": last or 0}
                 }
             )
-    if rubric is None and not rubric_template:
-        raise ValidationError(
-            {"rubric": _("Pick the rubric the task is marked with, or start one from a template.")}
-        )
+    overall = rubric is None and not rubric_template
+    if overall:
+        if max_mark in (None, ""):
+            raise ValidationError(
+                {
+                    "max_mark": _(
+                        "Without a rubric, give the mark the task is out of (or pick a rubric)."
+                    )
+                }
+            )
+        max_mark = clean_max_mark(max_mark)
+        rubric = overall_mark_rubric(max_mark=max_mark)
+    else:
+        max_mark = None
     if rubric is None:
         rubric = rubric_from_template(key=rubric_template, by=by)
     assignment = assignment_create(
@@ -109,6 +165,7 @@ def analysis_task_set(
         paragraph_from=paragraph_from,
         paragraph_to=paragraph_to,
         rubric=rubric,
+        max_mark=max_mark,
     )
     task.full_clean(exclude=["assignment"], validate_unique=False)
     task.save()
@@ -124,6 +181,7 @@ def analysis_task_copy(*, task: AnalysisTask, assignment: Assignment) -> Analysi
         paragraph_from=task.paragraph_from,
         paragraph_to=task.paragraph_to,
         rubric_id=task.rubric_id,
+        max_mark=task.max_mark,
     )
     copy.save()
     return copy

@@ -407,6 +407,7 @@ def grade_save(
     ready: bool | None = None,
     revision: int | None = None,
     now: datetime,
+    overall_mark: Decimal | None = None,
 ) -> Grade:
     """Save a submission's grade as the marker has it: every criterion's level, marks and
     comment (criteria left out have none), the overall comment and, with ``ready``, whether it
@@ -414,10 +415,16 @@ def grade_save(
 
     ``revision`` is the grade revision the marker's page was based on (``None`` skips the
     check, 0 for a grade not yet started).
+
+    A source-analysis task set without a rubric is marked with ``overall_mark`` (0 to the
+    task's maximum; ``None`` for not yet) instead of ``criteria``.
     """
     submission = _locked_submission(submission)
     assignment = submission.assignment
     _ensure_marker(assignment=assignment, by=by)
+    criteria = _overall_criteria(
+        assignment=assignment, criteria=criteria, overall_mark=overall_mark
+    )
     version = _latest_version(submission)
     if len(overall_comment) > MAX_OVERALL_COMMENT:
         raise _refuse_field(
@@ -515,6 +522,45 @@ def grade_save(
         row.save()
     _log(grade=grade, kind=kind, by=by, now=now, before=before, after=after)
     return grade
+
+
+def _overall_criteria(
+    *, assignment: Assignment, criteria: Sequence[CriterionMark], overall_mark: Decimal | None
+) -> Sequence[CriterionMark]:
+    """For a task marked with one overall mark, the mark as its one criterion's level and
+    marks (checked to be from 0 to the task's maximum); other work keeps its criteria."""
+    task = getattr(assignment, "analysis_task", None) if assignment.kind == "analysis" else None
+    if task is None or not task.is_overall_mark:
+        if overall_mark is not None:
+            raise _refuse_field(
+                "overall_mark",
+                _("This work is marked with its rubric's criteria, not one overall mark."),
+                "not_overall",
+            )
+        return criteria
+    if overall_mark is None:
+        return [mark for mark in criteria if mark.level_id is None]
+    if not overall_mark.is_finite() or not 0 <= overall_mark <= task.max_mark:
+        raise _refuse_field(
+            "overall_mark",
+            _("The mark must be from 0 to %(max)s. Nothing was saved.")
+            % {"max": f"{task.max_mark.normalize():f}"},
+            "out_of_range",
+        )
+    if overall_mark != round_marks(overall_mark):
+        raise _refuse_field(
+            "overall_mark",
+            _("Give the mark to at most two decimal places. Nothing was saved."),
+            "precision",
+        )
+    criterion = Criterion.objects.filter(rubric_id=task.rubric_id).first()
+    level = Level.objects.filter(criterion=criterion).first()
+    comment = next((m.comment for m in criteria if m.criterion_id == criterion.pk), "")
+    return [
+        CriterionMark(
+            criterion_id=criterion.pk, level_id=level.pk, marks=overall_mark, comment=comment
+        )
+    ]
 
 
 def _empty_grade(*, submission: Submission, by: User, now: datetime) -> Grade:

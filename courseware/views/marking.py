@@ -27,7 +27,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from courseware import exports, permissions
-from courseware.models import Submission
+from courseware.models import AssignmentKind, Submission
 from courseware.pdf import feedback_pdf
 from courseware.selectors import dashboards
 from courseware.selectors import marking as selectors
@@ -287,9 +287,27 @@ def assignment_statistics(request, pk: int):
 # --- The marking page -------------------------------------------------------------------------
 
 
+def _overall_task(submission: Submission):
+    """The source-analysis task the submission answers, when it is marked with one overall
+    mark (set without a rubric); otherwise ``None``."""
+    assignment = submission.assignment
+    if assignment.kind != AssignmentKind.ANALYSIS:
+        return None
+    task = assignment.analysis_task
+    return task if task.is_overall_mark else None
+
+
 def _render_mark(request, submission: Submission, *, errors=None, posted=None, status=200):
     page = selectors.marking_page(submission=submission)
     can_edit = not submission.assignment.classroom.is_archived
+    overall_task = _overall_task(submission)
+    overall_mark = ""
+    if posted is not None:
+        overall_mark = posted.get("overall_mark", "")
+    elif overall_task is not None and page.criteria:
+        row = page.criteria[0]
+        if row.grade is not None and row.grade.level_id is not None:
+            overall_mark = row.grade.marks
     if posted is not None:
         # Show what the marker posted, not what is stored, so a refusal loses nothing.
         for row in page.criteria:
@@ -322,6 +340,8 @@ def _render_mark(request, submission: Submission, *, errors=None, posted=None, s
             "can_accommodate": permissions.can_set_accommodation(
                 request.user, submission.assignment.classroom
             ),
+            "overall_task": overall_task,
+            "overall_mark": overall_mark,
         },
         status=status,
     )
@@ -339,9 +359,13 @@ def mark_submission(request, pk: int):
     # "Mark ready, then next" is its own button: a button posts one name and value.
     then_next = request.POST.get("then") == "next"
     action = "ready" if then_next else request.POST.get("action", "save")
+    overall_mark = None
     try:
         criteria = criterion_marks_from_post(request.POST, page_criteria)
         revision = _optional_int(request.POST.get("revision"))
+        if _overall_task(submission) is not None:
+            criteria = []
+            overall_mark = _optional_marks(request.POST.get("overall_mark"))
     except ValidationError as error:
         return _render_mark(
             request, submission, errors=error.messages, posted=request.POST, status=400
@@ -356,6 +380,7 @@ def mark_submission(request, pk: int):
             ready=ready,
             revision=revision,
             now=timezone.now(),
+            overall_mark=overall_mark,
         )
     except StaleGrade as error:
         return _render_mark(

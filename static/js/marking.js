@@ -199,11 +199,21 @@
     return Math.min(Math.max(given, bottom), top);
   }
 
+  // A task marked with one overall mark has a single number field instead of criteria.
+  var overallMark = document.getElementById("overall-mark");
+
   function recompute() {
     var raw = 0;
     criteria().forEach(function (fieldset) {
       raw += criterionMarks(fieldset);
     });
+    if (overallMark && overallMark.value.trim() !== "") {
+      var given = Number(overallMark.value);
+      var valid = !isNaN(given) && given >= 0 && given <= Number(overallMark.max);
+      if (valid) overallMark.removeAttribute("aria-invalid");
+      else overallMark.setAttribute("aria-invalid", "true");
+      if (valid) raw += given;
+    }
     raw = roundHalfUp(raw);
     var final = roundHalfUp((raw * (100 - penalty)) / 100);
     document.getElementById("raw-mark").textContent = show(raw);
@@ -231,7 +241,7 @@
   // --- Autosave --------------------------------------------------------------------------------
 
   function payload() {
-    return {
+    var body = {
       criteria: criteria().map(function (fieldset) {
         var level = chosen(fieldset);
         var field = marksField(fieldset);
@@ -246,6 +256,10 @@
       overall_comment: document.getElementById("overall-comment").value,
       revision: Number(revisionField.value),
     };
+    if (overallMark) {
+      body.overall_mark = overallMark.value.trim() === "" ? null : overallMark.value.trim();
+    }
+    return body;
   }
 
   var dirty = false;

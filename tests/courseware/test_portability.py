@@ -235,3 +235,22 @@ def test_a_source_analysis_task_whose_rubric_is_not_here_imports_nothing(busy_cl
     with pytest.raises(ValidationError, match="is not here"):
         classroom_import(data=document)
     assert not Classroom.objects.filter(join_code=CLASS_A).exists()
+
+
+def test_a_source_analysis_task_with_one_overall_mark_imports_with_its_maximum(busy_class):
+    from decimal import Decimal
+
+    from courseware.models import Level
+
+    document = classroom_export(classroom=busy_class)
+    [item] = [a for a in document["assignments"] if a["kind"] == AssignmentKind.ANALYSIS]
+    assert item["analysis_task"]["max_mark"] is None  # it has a rubric
+    _delete_class_and_its_students(busy_class)
+    item["analysis_task"]["max_mark"] = "20.00"
+    item["analysis_task"]["rubric"]["id"] = 999_999  # its one-mark rubric is made afresh
+    imported = classroom_import(data=document)
+    copy = imported.assignments.get(kind=AssignmentKind.ANALYSIS).analysis_task
+    assert copy.max_mark == Decimal(20)
+    assert list(
+        Level.objects.filter(criterion__rubric=copy.rubric).values_list("marks", flat=True)
+    ) == [Decimal(20)]

@@ -192,3 +192,54 @@ def test_two_tabs_on_one_task_get_the_essay_editors_choice_and_the_answers_follo
     expect(other.get_by_label("Origin", exact=True)).to_have_value("Written in the first tab.")
     submission = Submission.objects.get(assignment=task, student=student)
     assert task.analysis_task.parse(submission.draft_text)["origin"] == "Written in the first tab."
+
+
+def test_a_task_without_a_rubric_is_marked_with_one_number_that_autosaves(
+    page, live_server, analysis_class, log_in
+):
+    from decimal import Decimal
+
+    from django.utils import timezone
+
+    from courseware.services.analysis import analysis_answers_submit, analysis_task_set
+    from courseware.services.submissions import submission_start
+
+    task, _essay, student, teacher = analysis_class
+    now = timezone.now()
+    overall = analysis_task_set(
+        classroom=task.classroom,
+        by=teacher,
+        reading=task.reading,
+        scaffold="custom",
+        prompts=["Who made it?"],
+        max_mark="20",
+        assignment_fields={
+            "title": "One mark",
+            "opens_at": now,
+            "due_at": now + (task.due_at - task.opens_at),
+        },
+    )
+    submission = submission_start(assignment=overall, student=student, now=now)
+    analysis_answers_submit(
+        submission=submission,
+        answers={"p1": "Carr, in the 1950s."},
+        revision=0,
+        honesty_declared=True,
+        by=student,
+        now=now,
+    )
+    log_in(page, teacher.username, PASSWORD)
+    page.goto(f"{live_server.url}{reverse('courseware:mark-submission', args=[submission.pk])}")
+    page.wait_for_load_state()
+    assert page.locator("fieldset.criterion").count() == 0
+    page.get_by_label("Mark", exact=True).fill("15.5")
+    expect(page.locator("#final-mark")).to_have_text(re.compile(r"15\.5"))
+    expect(page.locator("#save-status")).to_contain_text("Saved at")
+    assert wait_until(
+        lambda: Grade.objects.filter(submission=submission, raw_mark=Decimal("15.5")).exists()
+    )
+    _axe_clean(page)
+    page.get_by_role("button", name="Mark ready", exact=True).click()
+    expect(page.locator(".messages")).to_contain_text("ready")
+    grade = Grade.objects.get(submission=submission)
+    assert (grade.final_mark, grade.max_mark, grade.status) == (Decimal("15.5"), 20, "ready")
