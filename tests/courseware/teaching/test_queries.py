@@ -179,4 +179,4 @@ def test_the_assignment_page_for_its_teacher_does_not_grow_with_the_class(client
     with CaptureQueriesContext(connection) as big:
         response = client.get(quiz.get_absolute_url())
     assert len(response.context["progress"]) == STUDENTS
-    assert len(big.captured_queries) <= 12
+    assert len(big.captured_queries) <= 13  # with the open help requests and the attempt grants
