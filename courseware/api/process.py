@@ -19,7 +19,7 @@ from django.core.exceptions import ValidationError
 from django.urls import path
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import serializers, status
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
@@ -42,14 +42,28 @@ class PasteSerializer(serializers.Serializer):
     flagged = serializers.BooleanField()
 
 
+@extend_schema_field(
+    {
+        "type": "array",
+        "items": {
+            "type": "array",
+            "minItems": 2,
+            "maxItems": 2,
+            "items": {"oneOf": [{"type": "integer"}, {"type": "string"}]},
+        },
+    }
+)
+class StepsField(serializers.ListField):
+    """Pairs of [epoch seconds, diff-match-patch delta]: a number, then a string."""
+
+
 class HistorySerializer(serializers.Serializer):
     text = serializers.CharField(
         help_text=_("The text now (the latest handed-in version for a teacher, else the draft).")
     )
     base = serializers.CharField(help_text=_("The text when recording began."))
     base_t = serializers.IntegerField(allow_null=True)
-    steps = serializers.ListField(
-        child=serializers.ListField(child=serializers.CharField()),
+    steps = StepsField(
         help_text=_("[epoch seconds, diff-match-patch delta from the text before], in order."),
     )
     pastes = PasteSerializer(many=True)

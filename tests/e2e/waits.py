@@ -2,15 +2,30 @@
 
 import time
 
+from django.db import OperationalError
+
 
 def wait_until(condition, *, timeout: float = 5.0, interval: float = 0.05) -> bool:
-    """Poll ``condition`` (e.g. a row the server writes) until it holds or ``timeout`` passes."""
+    """Poll ``condition`` (e.g. a row the server writes) until it holds or ``timeout`` passes.
+
+    On SQLite the live server shares the test's in-memory database, whose table locks do not
+    wait: a read while the server is in the middle of writing that table is "locked", which
+    here means "not yet"."""
     deadline = time.monotonic() + timeout
-    while not condition():
+    while not _holds(condition):
         if time.monotonic() > deadline:
             return False
         time.sleep(interval)
     return True
+
+
+def _holds(condition) -> bool:
+    try:
+        return bool(condition())
+    except OperationalError as error:
+        if "locked" not in str(error):
+            raise
+        return False
 
 
 def settle(page) -> None:
