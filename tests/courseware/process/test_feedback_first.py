@@ -170,3 +170,86 @@ def test_the_release_notice_promises_the_mark_only_without_feedback_first(
     assert ("write your response" in notice.title) == feedback_first
     assert ("with feedback and a mark" in message.body) == (not feedback_first)
     assert ("your mark is shown once you have" in message.body) == feedback_first
+
+
+# --- The API --------------------------------------------------------------------------------------
+
+POST_STATUS = {
+    "school_admin": 403,
+    "teacher": 403,
+    "other_teacher": 404,
+    "student": 201,
+    "other_student": 404,
+    "anonymous": 401,
+}
+
+
+def _api_as(school, role):
+    from rest_framework.test import APIClient
+
+    api = APIClient()
+    user = school.user_for(role)
+    if user is not None:
+        api.force_authenticate(user)
+    return api
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_the_api_lets_only_the_student_write_their_response(school, world, role):
+    url = f"/api/v1/submissions/{world['submission'].pk}/feedback-response/"
+    response = _api_as(school, role).post(url, {"text": PLAN}, format="json")
+    assert response.status_code == POST_STATUS[role]
+    assert FeedbackResponse.objects.exists() == (role == "student")
+    if role == "student":
+        body = response.json()
+        assert (body["text"], body["version"]) == (PLAN, world["grade"].version.number)
+
+
+READ_STATUS = {
+    "school_admin": 200,
+    "teacher": 200,
+    "other_teacher": 404,
+    "student": 200,
+    "other_student": 404,
+    "anonymous": 401,
+}
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_the_student_and_the_class_teachers_read_the_response(school, world, role):
+    url = f"/api/v1/submissions/{world['submission'].pk}/feedback-response/"
+    before = _api_as(school, role).get(url)
+    assert before.status_code == (401 if role == "anonymous" else 404)
+    if READ_STATUS[role] == 200:
+        assert before.json()["code"] == "not_written"
+    _api_as(school, "student").post(url, {"text": PLAN}, format="json")
+    after = _api_as(school, role).get(url)
+    assert after.status_code == READ_STATUS[role]
+    if after.status_code == 200:
+        assert after.json()["text"] == PLAN
+
+
+@pytest.mark.parametrize(
+    "payload, field",
+    [
+        ({"text": "ok"}, "text"),
+        ({"text": 12}, "text"),
+        ({}, "text"),
+        ({"text": "x" * 2001}, "text"),
+    ],
+)
+def test_a_bad_response_is_a_field_error_and_changes_nothing(school, world, payload, field):
+    url = f"/api/v1/submissions/{world['submission'].pk}/feedback-response/"
+    response = _api_as(school, "student").post(url, payload, format="json")
+    assert response.status_code == 400
+    assert "text" in response.json()
+    assert not FeedbackResponse.objects.exists()
+
+
+def test_a_second_response_keeps_the_first(school, world):
+    url = f"/api/v1/submissions/{world['submission'].pk}/feedback-response/"
+    api = _api_as(school, "student")
+    assert api.post(url, {"text": PLAN}, format="json").status_code == 201
+    again = api.post(url, {"text": PLAN + " And read more."}, format="json")
+    assert (again.status_code, again.json()["text"]) == (200, PLAN)
+    assert FeedbackResponse.objects.count() == 1
