@@ -38,6 +38,7 @@ def test_the_student_reads_the_comments_before_the_mark(client, school, world):
     assert "Use the sources more." in html
     assert 'class="final-mark"' not in html
     assert "Your response and action plan" in html
+    assert reverse("courseware:feedback-pdf", args=[world["submission"].pk]) not in html
     grades = client.get(reverse("courseware:my-grades")).content.decode()
     assert "Read the feedback first" in grades
     pdf = client.get(reverse("courseware:feedback-pdf", args=[world["submission"].pk]))
