@@ -50,6 +50,11 @@ from courseware.api.submissions import (
 )
 from courseware.models import Grade
 from courseware.selectors import marking as selectors
+from courseware.selectors.process import (
+    feedback_response_of,
+    mark_withheld,
+    withheld_submission_ids,
+)
 from courseware.services import marking as services
 from courseware.services.marking import CriterionMark, StaleGrade
 
@@ -157,22 +162,49 @@ class InlineCommentSerializer(serializers.Serializer):
     created_at = MomentField()
 
 
+_WITHHELD_HELP = _("Null while the mark is withheld (see mark_withheld).")
+
+
 class GradeSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     submission = serializers.IntegerField(source="submission_id")
     version = serializers.IntegerField(source="version.number")
     status = serializers.CharField()
     revision = serializers.IntegerField()
-    raw_mark = serializers.DecimalField(max_digits=7, decimal_places=2)
+    raw_mark = serializers.DecimalField(
+        max_digits=7, decimal_places=2, allow_null=True, help_text=_WITHHELD_HELP
+    )
     max_mark = serializers.DecimalField(max_digits=7, decimal_places=2)
     late_minutes = serializers.IntegerField()
-    late_penalty_percent = serializers.DecimalField(max_digits=5, decimal_places=2)
-    final_mark = serializers.DecimalField(max_digits=7, decimal_places=2)
+    late_penalty_percent = serializers.DecimalField(
+        max_digits=5, decimal_places=2, allow_null=True, help_text=_WITHHELD_HELP
+    )
+    final_mark = serializers.DecimalField(
+        max_digits=7, decimal_places=2, allow_null=True, help_text=_WITHHELD_HELP
+    )
     overall_comment = serializers.CharField()
     released_at = MomentField(allow_null=True)
     resubmission_requested_at = MomentField(allow_null=True)
     updated_at = MomentField()
     criteria = CriterionGradeSerializer(many=True, source="criterion_grades.all")
+    mark_withheld = serializers.SerializerMethodField(
+        help_text=_(
+            'True while a "feedback first" assignment\'s student has not yet written their '
+            "response: the marks (and the criteria's levels) are null until they have."
+        )
+    )
+
+    def get_mark_withheld(self, grade) -> bool:
+        return grade.submission_id in self.context.get("withheld", ())
+
+    def to_representation(self, grade):
+        body = super().to_representation(grade)
+        if body["mark_withheld"]:
+            for key in ("raw_mark", "late_penalty_percent", "final_mark"):
+                body[key] = None
+            for row in body["criteria"]:
+                row.update(level=None, level_title=None, marks=None)
+        return body
 
 
 class GradeDetailSerializer(GradeSerializer):
@@ -207,9 +239,10 @@ class CommentBankEntrySerializer(serializers.Serializer):
     created_at = MomentField()
 
 
-def _grade_detail(grade: Grade) -> dict:
+def _grade_detail(grade: Grade, *, withheld: bool = False) -> dict:
     grade = selectors.grades_for_submission(submission_id=grade.submission_id)
-    body = GradeSerializer(grade).data
+    context = {"withheld": {grade.submission_id} if withheld else set()}
+    body = GradeSerializer(grade, context=context).data
     body["inline_comments"] = InlineCommentSerializer(
         selectors.inline_comments_of(version_id=grade.version_id), many=True
     ).data
@@ -237,7 +270,15 @@ class GradeView(APIView):
     @extend_schema(responses=GradeDetailSerializer)
     def get(self, request, pk: int, version=None):
         grade = selectors.grade_get_for(user=request.user, submission_pk=pk)
-        return Response(_grade_detail(grade))
+        # "Feedback first": the student sees the comments, and the mark once they respond.
+        withheld = mark_withheld(
+            grade=grade,
+            user=request.user,
+            response=feedback_response_of(
+                submission=grade.submission, version_number=grade.version.number
+            ),
+        )
+        return Response(_grade_detail(grade, withheld=withheld))
 
     @extend_schema(request=GradeInputSerializer, responses=GradeDetailSerializer)
     def put(self, request, pk: int, version=None):
@@ -414,6 +455,17 @@ class MyGradesView(ListAPIView):
 
     def get_queryset(self):
         return selectors.released_grades_for(student=self.request.user, with_criteria=True)
+
+    def get_serializer(self, *args, **kwargs):
+        # "Feedback first": the page's grades whose mark waits for the student's response.
+        if args and kwargs.get("many"):
+            grades = list(args[0])
+            kwargs["context"] = {
+                **self.get_serializer_context(),
+                "withheld": withheld_submission_ids(student=self.request.user, grades=grades),
+            }
+            return self.get_serializer_class()(grades, *args[1:], **kwargs)
+        return super().get_serializer(*args, **kwargs)
 
 
 class GradebookView(APIView):

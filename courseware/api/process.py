@@ -7,6 +7,12 @@
 - ``POST /api/v1/submissions/<id>/coach/`` ``{"text"}`` — the citation coach's notes on the text
   (the writer only: 403 for the class's teachers; 409 once the version's checks are used, or
   for an essay handed in for good).
+- ``GET|POST /api/v1/submissions/<id>/feedback-response/`` ``{"text"}`` — the student's response
+  and action plan to the returned version's feedback (on a "feedback first" assignment, the
+  way to their mark). The student writes it once per version (201; 200 with the one kept if it
+  is already written; 403 for the class's teachers); the student and the class's teachers read
+  it (404 with code ``not_written`` before it is written). Before the grade is released, 404 for
+  the student.
 
 The student sees the whole history, judged against their draft. A teacher sees it up to the
 latest handed-in version, judged against that version: a draft is private to its writer until
@@ -28,6 +34,7 @@ from rest_framework.views import APIView
 from courseware import permissions
 from courseware.api.submissions import StrictCharField, _refusal, refusal_code
 from courseware.selectors import process as selectors
+from courseware.selectors.marking import grade_get_for
 from courseware.selectors.submissions import submission_get_for
 from courseware.services import process as services
 from courseware.services.submissions import check_essay_size
@@ -136,6 +143,69 @@ class CoachView(APIView):
         )
 
 
+class FeedbackResponseInputSerializer(serializers.Serializer):
+    text = StrictCharField(
+        allow_blank=True,
+        help_text=_("What the student takes from the feedback and will do next (20–2,000)."),
+    )
+
+
+class FeedbackResponseSerializer(serializers.Serializer):
+    submission = serializers.IntegerField(source="submission_id")
+    version = serializers.IntegerField(source="version_number")
+    text = serializers.CharField()
+    written_at = serializers.DateTimeField()
+
+
+class FeedbackResponseView(APIView):
+    """The student's response to their returned feedback: they write it, the class's teachers
+    read it."""
+
+    def _grade(self, request, pk: int):
+        return grade_get_for(user=request.user, submission_pk=pk)
+
+    @extend_schema(responses=FeedbackResponseSerializer)
+    def get(self, request, pk: int, version=None):
+        grade = self._grade(request, pk)
+        found = selectors.feedback_response_of(
+            submission=grade.submission, version_number=grade.version.number
+        )
+        if found is None:
+            return Response(
+                {"detail": _("No response has been written yet."), "code": "not_written"},
+                status=status.HTTP_404_NOT_FOUND,
+            )
+        return Response(FeedbackResponseSerializer(found).data)
+
+    @extend_schema(
+        request=FeedbackResponseInputSerializer,
+        responses={200: FeedbackResponseSerializer, 201: FeedbackResponseSerializer},
+    )
+    def post(self, request, pk: int, version=None):
+        grade = self._grade(request, pk)
+        submission = grade.submission
+        if submission.student_id != request.user.pk:
+            raise PermissionDenied(_("Only the student who wrote the essay responds to it."))
+        data = FeedbackResponseInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        number = grade.version.number
+        existed = selectors.feedback_response_of(submission=submission, version_number=number)
+        try:
+            written = services.feedback_response_write(
+                submission=submission,
+                version_number=number,
+                text=data.validated_data["text"],
+                by=request.user,
+                now=timezone.now(),
+            )
+        except ValidationError as error:
+            return _refusal(error)
+        return Response(
+            FeedbackResponseSerializer(written).data,
+            status=status.HTTP_200_OK if existed is not None else status.HTTP_201_CREATED,
+        )
+
+
 class HistoryView(APIView):
     """An essay's writing history (its student and the class's teachers)."""
 
@@ -149,4 +219,9 @@ class HistoryView(APIView):
 urlpatterns = [
     path("submissions/<int:pk>/coach/", CoachView.as_view(), name="api-submission-coach"),
     path("submissions/<int:pk>/history/", HistoryView.as_view(), name="api-submission-history"),
+    path(
+        "submissions/<int:pk>/feedback-response/",
+        FeedbackResponseView.as_view(),
+        name="api-submission-feedback-response",
+    ),
 ]

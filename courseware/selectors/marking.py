@@ -747,7 +747,16 @@ def released_grade_for_student(*, submission: Submission) -> Grade | None:
     """The submission's grade if it has been released (for its student's pages)."""
     return (
         Grade.objects.filter(submission=submission, released_at__isnull=False)
-        .only("pk", "final_mark", "max_mark", "released_at", "submission_id", "status")
+        .select_related("version")
+        .only(
+            "pk",
+            "final_mark",
+            "max_mark",
+            "released_at",
+            "submission_id",
+            "status",
+            "version__number",
+        )
         .first()
     )
 

@@ -113,6 +113,16 @@ def _local(moment: datetime) -> str:
     return date_format(timezone.localtime(moment), "l j F Y, g:i A")
 
 
+def _feedback_first(event: Event) -> bool:
+    """Whether the event's assignment shows its mark after the student's response (one query,
+    remembered on the event)."""
+    if not hasattr(event, "_feedback_first"):
+        from courseware.selectors.process import process_settings_for
+
+        event._feedback_first = process_settings_for(assignment=event.assignment).feedback_first
+    return event._feedback_first
+
+
 def _message(event: Event) -> tuple[str, str]:
     """A notification's title and link (a path within the site)."""
     kind = event.kind
@@ -136,7 +146,11 @@ def _message(event: Event) -> tuple[str, str]:
         names["due"] = _local(datetime.fromisoformat(event.data["due_at"]))
         title = _("Extension granted for %(title)s: now due %(due)s") % names
     elif kind == NotificationKind.FEEDBACK_RELEASED:
-        title = _("Feedback is ready on %(title)s") % names
+        if _feedback_first(event):
+            # The mark waits for the student's response, so the message does not promise it.
+            title = _("Feedback is ready on %(title)s: read it and write your response") % names
+        else:
+            title = _("Feedback is ready on %(title)s") % names
         return title, reverse("courseware:feedback", kwargs={"pk": event.submission_id})
     elif kind == NotificationKind.RESUBMISSION_REQUESTED:
         title = _("Please revise and hand in %(title)s again") % names
@@ -248,6 +262,8 @@ def _send_immediate(*, event: Event, now: datetime) -> int:
             "notification": notification,
             "url": absolute(notification.url),
             "body_template": f"courseware/notifications/email/{event.kind}.txt",
+            "feedback_first": event.kind == NotificationKind.FEEDBACK_RELEASED
+            and _feedback_first(event),
         }
         if _email_once(
             recipient=recipient,

@@ -59,7 +59,20 @@ def submission_feedback(context, submission):
 
     user = context["request"].user
     if submission.student_id == user.pk:
-        return {"released_grade": released_grade_for_student(submission=submission)}
+        from courseware.selectors.process import feedback_response_of, mark_withheld
+
+        grade = released_grade_for_student(submission=submission)
+        withheld = False
+        if grade is not None:
+            grade.submission = submission
+            withheld = mark_withheld(
+                grade=grade,
+                user=user,
+                response=feedback_response_of(
+                    submission=submission, version_number=grade.version.number
+                ),
+            )
+        return {"released_grade": grade, "withhold_mark": withheld}
     if submission.is_submitted and permissions.can_mark(user, submission.assignment.classroom):
         return {"mark_submission": submission}
     return {}

@@ -588,6 +588,23 @@ MATRIX = [
         lambda o: {"text": "A draft."},
         _expect(403, 403, 404, 409, 404),
     ),
+    # The feedback response needs a released grade (the essay here is not marked yet): every
+    # role gets a 404. The roles on a returned essay are in
+    # tests/courseware/process/test_feedback_first.py.
+    (
+        "submission-feedback-response",
+        "get",
+        lambda o: f"/api/v1/submissions/{o.submission.pk}/feedback-response/",
+        None,
+        _expect(404, 404, 404, 404, 404),
+    ),
+    (
+        "submission-feedback-response-write",
+        "post",
+        lambda o: f"/api/v1/submissions/{o.submission.pk}/feedback-response/",
+        lambda o: {"text": "Next time I will quote the sources."},
+        _expect(404, 404, 404, 404, 404),
+    ),
     # --- marking (courseware.api.marking): markers only; a student sees a grade once released.
     # Grade lists, the gradebook and the student's grades are in
     # tests/courseware/marking/test_permissions.py, a submission by id in

@@ -72,7 +72,14 @@ def test_the_readme_examples_run_against_a_server(live_server):
     assert submission.status == SubmissionStatus.RETURNED
     assert submission.current_version == 1
     assert submission.word_count == 21  # as the README's example answer says
-    # curl prints bodies back to back; the student's released grades (a page) are the last.
-    grades = json.loads(result.stdout[result.stdout.rindex('{"count"') :])
+    # curl prints bodies back to back: the student's released grades (a page), then their
+    # response to the feedback as they wrote it and as the teacher reads it.
+    decoder = json.JSONDecoder()
+    grades, end = decoder.raw_decode(result.stdout, result.stdout.rindex('{"count"'))
     assert (grades["count"], grades["next"]) == (1, None)
     assert [grade["overall_comment"] for grade in grades["results"]] == ["A sharp argument."]
+    written, end = decoder.raw_decode(result.stdout, end)
+    read, end = decoder.raw_decode(result.stdout, end)
+    assert written == read
+    assert (read["submission"], read["version"]) == (submission.pk, 1)
+    assert read["text"].startswith("Next time I will quote the sources")

@@ -26,6 +26,7 @@ from courseware.models import (
     Rubric,
 )
 from courseware.services.help import help_request_ask, help_request_reply
+from courseware.services.process import process_settings_set
 from courseware.services.rosters import roster_import_record
 from courseware.services.setting import essay_task_set
 from courseware.services.submissions import (
@@ -37,6 +38,8 @@ from courseware.services.teaching import quiz_attempt_start, quiz_attempt_submit
 from tests.courseware.rosters.exports import export_zip
 from tests.courseware.rosters.exports import school as roster_school
 from tests.e2e.axe import axe_violations, format_violations
+from tests.factories.marking import graded
+from tests.factories.submissions import essay_assignment, submission_for, submitted_submission
 
 PASSWORD = "lectern-demo"
 CLASS_A = "HSCMHA26"
@@ -61,6 +64,13 @@ def _handed_in_essay(assignment: Assignment, student):
     return submission
 
 
+def press_and_wait(page, selector: str) -> None:
+    """Press a form's button and wait for the page it answers with."""
+    with page.expect_navigation():
+        page.locator(selector).click()
+    page.wait_for_load_state("load")
+
+
 def _submitted_quiz_attempt(assignment: Assignment, student):
     now = timezone.now()
     attempt = quiz_attempt_start(assignment=assignment, student=student, now=now)
@@ -71,8 +81,10 @@ def _submitted_quiz_attempt(assignment: Assignment, student):
     return quiz_attempt_submit(attempt=attempt, answers=answers, now=now)
 
 
-def _crawl(demo_school) -> dict[str, tuple[str | None, list[tuple[str, int]]]]:
-    """For each role: who logs in, and the (URL, expected status) pairs they visit."""
+def _crawl(demo_school) -> dict[str, tuple[str | None, list[tuple]]]:
+    """For each role: who logs in, and the (URL, expected status) pairs they visit. A third
+    item is a button to press there first, for a page that answers a form (the citation
+    coach's notes)."""
     classroom = Classroom.objects.get(join_code=CLASS_A)
     course = Course.objects.get(pk=classroom.course_id)
     assignments = {a.kind: a for a in classroom.assignments.select_related("prompt", "quiz")}
@@ -115,6 +127,18 @@ def _crawl(demo_school) -> dict[str, tuple[str | None, list[tuple[str, int]]]]:
         by=None,
         now=timezone.now(),
     )
+    # The writing-process pages: an essay returned "feedback first" (the student's response
+    # form) and a draft to run the citation coach on.
+    returned_essay = essay_assignment(classroom, min_words=5, max_words=400, title="Feedback first")
+    process_settings_set(assignment=returned_essay, coach_checks=3, feedback_first=True)
+    returned = submitted_submission(returned_essay, student)
+    graded(returned, teacher, overall_comment="Use the sources more.", release=True)
+    draft_essay = essay_assignment(classroom, min_words=5, max_words=400, title="Coached draft")
+    submission_for(
+        draft_essay,
+        student,
+        text='Stalin won because "he ran the party apparatus" (Conquest, p. 3).',
+    )
 
     def url(name, *args, query=""):
         return reverse(name, args=args) + query
@@ -152,6 +176,9 @@ def _crawl(demo_school) -> dict[str, tuple[str | None, list[tuple[str, int]]]]:
         url("courseware:my-grades"),
         url("courseware:assignment-help", reading_assignment.pk),
         url("courseware:help-detail", help_request.pk),
+        url("courseware:writing-process", submission.pk),
+        url("courseware:feedback", returned.pk),
+        url("courseware:submission-detail", returned.pk),
         *content_pages,
     ]
     teacher_pages = [
@@ -184,6 +211,9 @@ def _crawl(demo_school) -> dict[str, tuple[str | None, list[tuple[str, int]]]]:
         url("courseware:comment-bank"),
         url("courseware:gradebook", classroom.pk),
         url("courseware:originality-report", submission.pk, 1),
+        url("courseware:writing-process", submission.pk),
+        url("courseware:process-settings", essay.pk),
+        url("courseware:feedback", returned.pk),
         url("courseware:announcement-create"),
         url("courseware:classroom-help", classroom.pk),
         url("courseware:classroom-help", classroom.pk, query="?show=all"),
@@ -210,7 +240,11 @@ def _crawl(demo_school) -> dict[str, tuple[str | None, list[tuple[str, int]]]]:
     ]
     return {
         "anonymous": (None, [(u, 200) for u in anonymous_pages] + [("/no-such-page/", 404)]),
-        "student": (student.username, [(u, 200) for u in student_pages]),
+        "student": (
+            student.username,
+            [(u, 200) for u in student_pages]
+            + [(url("courseware:essay-write", draft_essay.pk), 200, "#citation-coach")],
+        ),
         "teacher": (teacher.username, [(u, 200) for u in teacher_pages]),
         "school_admin": ("admin", [(u, 200) for u in admin_pages]),
     }
@@ -223,10 +257,13 @@ def test_every_page_has_no_axe_violations(page, live_server, demo_school, log_in
         log_in(page, login, PASSWORD)
         page.wait_for_url(f"{live_server.url}{reverse('courseware:dashboard')}")
     reports = []
-    for path, expected_status in pages:
+    for path, expected_status, *press in pages:
         response = page.goto(f"{live_server.url}{path}")
         assert response.status == expected_status, f"{path} answered {response.status}"
         page.wait_for_load_state("load")
+        if press:
+            press_and_wait(page, press[0])
+            path = f"{path} then {press[0]}"
         violations = axe_violations(page)
         if violations:
             reports.append(format_violations(path, violations))

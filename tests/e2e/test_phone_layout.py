@@ -14,7 +14,7 @@ from playwright.sync_api import expect
 from courseware.models import Classroom
 from tests.e2e.axe import axe_violations, format_violations
 from tests.e2e.conftest import SCREENSHOT_DIR
-from tests.e2e.test_accessibility import CLASS_A, PASSWORD, _crawl
+from tests.e2e.test_accessibility import CLASS_A, PASSWORD, _crawl, press_and_wait
 
 PHONE = {"width": 390, "height": 844}
 # (the element on top, the element that follows it below) on a phone
@@ -83,9 +83,12 @@ def test_every_page_fits_a_phone_without_axe_violations(browser, live_server, de
         if login is not None:
             _log_in(page, live_server.url, login)
             _check_menu(page)
-        for path, expected_status in pages:
+        for path, expected_status, *press in pages:
             response = page.goto(f"{live_server.url}{path}")
             assert response.status == expected_status, f"{path} answered {response.status}"
+            if press:
+                press_and_wait(page, press[0])
+                path = f"{path}{press[0].replace('#', 'then-')}"
             width = page.evaluate(SCROLL_WIDTH)
             if width > PHONE["width"]:
                 too_wide.append(f"{role} {path}: {width} px ({page.evaluate(OVERFLOWING)})")
