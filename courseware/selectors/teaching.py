@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 from django.db.models import (
     Count,
+    Exists,
     IntegerField,
     OuterRef,
     Prefetch,
@@ -31,9 +32,11 @@ from courseware.models import (
     Classroom,
     EssayPrompt,
     Extension,
+    FeedbackResponse,
     Grade,
     Membership,
     MembershipRole,
+    ProcessSettings,
     Question,
     Quiz,
     QuizAnswer,
@@ -402,6 +405,16 @@ class StudentWork:
         return grade if grade is not None and grade.released_at is not None else None
 
     @property
+    def mark_withheld(self) -> bool:
+        """Whether the released mark waits for the student's response to the feedback (an
+        assignment set "feedback first", and no response to the returned version yet)."""
+        return (
+            self.released_grade is not None
+            and bool(getattr(self.assignment, "student_feedback_first", False))
+            and not getattr(self.submission, "student_responded", False)
+        )
+
+    @property
     def done(self) -> bool:
         kind = self.assignment.kind
         if kind == AssignmentKind.READING:
@@ -433,7 +446,12 @@ def _student_work(
     queries whatever the number of assignments."""
     granted = QuizAttemptGrant.objects.filter(assignment=OuterRef("pk"), student=student)
     assignments = list(
-        assignments.annotate(student_extra_attempts=Subquery(granted.values("extra_attempts")[:1]))
+        assignments.annotate(
+            student_extra_attempts=Subquery(granted.values("extra_attempts")[:1]),
+            student_feedback_first=Exists(
+                ProcessSettings.objects.filter(assignment=OuterRef("pk"), feedback_first=True)
+            ),
+        )
         .select_related(*_TARGETS)
         .prefetch_related(
             Prefetch(
@@ -449,6 +467,14 @@ def _student_work(
             Prefetch(
                 "submissions",
                 queryset=Submission.objects.filter(student=student)
+                .annotate(
+                    student_responded=Exists(
+                        FeedbackResponse.objects.filter(
+                            submission=OuterRef("pk"),
+                            version_number=OuterRef("grade__version__number"),
+                        )
+                    )
+                )
                 .select_related("grade")
                 .defer("draft_text", "grade__overall_comment"),
                 to_attr="student_submissions",

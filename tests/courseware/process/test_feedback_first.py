@@ -254,3 +254,20 @@ def test_a_second_response_keeps_the_first(school, world):
     again = api.post(url, {"text": PLAN + " And read more."}, format="json")
     assert (again.status_code, again.json()["text"]) == (200, PLAN)
     assert FeedbackResponse.objects.count() == 1
+
+
+@pytest.mark.parametrize("page", ["courseware:dashboard", "courseware:classroom-detail"])
+def test_the_work_lists_withhold_the_mark_until_the_student_responds(client, school, world, page):
+    client.force_login(school.student)
+    args = [school.classroom.pk] if page == "courseware:classroom-detail" else []
+    url = reverse(page, args=args)
+    grade = world["grade"]
+    mark = f"Mark {grade.final_mark.normalize():f} / {grade.max_mark.normalize():f}"
+    html = client.get(url).content.decode()
+    assert "Read the feedback first" in html
+    assert mark not in html
+    response_url = reverse("courseware:feedback-response", args=[world["submission"].pk])
+    assert client.post(response_url, {"text": PLAN}).status_code == 302
+    html = client.get(url).content.decode()
+    assert mark in html
+    assert "Read the feedback first" not in html
