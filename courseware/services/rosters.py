@@ -78,7 +78,11 @@ def roster_import_plan(*, upload: RosterImport) -> RosterPlan:
 @transaction.atomic
 def roster_import_apply(*, upload: RosterImport, now: datetime) -> RosterPlan:
     """Import a kept export whole, or nothing (``RosterRejected``); an upload imports once."""
-    upload = RosterImport.objects.select_for_update().select_related("course").get(pk=upload.pk)
+    upload = (
+        RosterImport.objects.select_for_update(of=("self",))
+        .select_related("course")
+        .get(pk=upload.pk)
+    )
     if upload.is_applied:
         raise ValidationError(_("This export has already been imported."), code="applied")
     plan = roster_import_plan(upload=upload)

@@ -227,7 +227,7 @@ def _draft_save(
 def assignment_draft_set(*, draft: AssignmentDraft, by: User | None) -> EssayTask:
     """Set a draft as it stands: the essay it describes is set and the draft is gone."""
     draft = (
-        AssignmentDraft.objects.select_for_update()
+        AssignmentDraft.objects.select_for_update(of=("self",))
         .select_related("classroom__course", "prompt", "rubric")
         .get(pk=draft.pk)
     )

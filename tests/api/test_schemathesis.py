@@ -81,7 +81,7 @@ def _known_ids(world, path: str) -> dict:
     return known | {name: value for name, value in extras.items() if "{" + name + "}" in path}
 
 
-def test_the_known_ids_are_named_as_the_paths_name_them(world):
+def test_the_known_ids_are_named_as_the_paths_name_them(world, same_connection):
     """A known id under a name the path lacks is dropped, and the case asks for a random id."""
     schema = schemathesis.openapi.from_wsgi("/api/schema/", application)
     paths = {result.ok().path for result in schema.get_all_operations()}

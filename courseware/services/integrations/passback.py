@@ -127,7 +127,7 @@ def lti_score_post_send(*, post_id: int, now: datetime, force: bool = False) -> 
     """Send one grade to the LMS as it is now. A failure is recorded on the row, which the
     teacher sees and the task retries (its status is ``FAILED``)."""
     post = (
-        LtiScorePost.objects.select_for_update()
+        LtiScorePost.objects.select_for_update(of=("self",))
         .select_related(
             "submission__grade",
             "link__assignment",
