@@ -338,3 +338,5 @@ def test_handed_in_answers_are_on_the_teachers_dashboard_to_mark(client, school,
     page = client.get(reverse("courseware:dashboard")).content.decode()
     queue = reverse("courseware:marking-queue", args=[analysis.task.pk])
     assert f'href="{queue}?show=to_mark"' in page
+    assert "1 source analysis to mark" in page
+    assert "essay to mark" not in page
