@@ -255,7 +255,7 @@ def _submission_for_marking(request, pk: int):
         return selectors.submission_get_for_marker(user=request.user, pk=pk)
     except Http404:
         grade = Grade.objects.select_related("submission__assignment__classroom").filter(
-            submission_id=pk
+            submission__pk=pk  # an id too large for the column is no match, not a crash
         )
         found = grade.first()
         if found is not None and permissions.can_view_grade(request.user, found):

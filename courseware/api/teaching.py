@@ -443,7 +443,7 @@ class ClassroomViewSet(mixins.ListModelMixin, TeachingViewSet):
         membership = get_object_or_404(
             Membership.objects.select_related("user"),
             classroom=classroom,
-            user_id=user_pk,
+            user__pk=user_pk,  # not user_id: too large an id is no match, not a crash
             role=MembershipRole.TEACHER,
         )
         return self._run(

@@ -183,7 +183,9 @@ def grade_get_for(*, user: User | AnonymousUser, submission_pk: int) -> Grade:
         Grade.objects.select_related(
             *(f"submission__{join}" for join in _SUBMISSION_JOINS), "version", "marker", "rubric"
         )
-        .filter(submission_id=submission_pk)
+        # ``submission__pk``, not ``submission_id``: Django answers "no match" for an id too large
+        # for the column only on a primary key's own lookup; on a foreign key SQLite overflows.
+        .filter(submission__pk=submission_pk)
         .first()
     )
     if grade is None or not permissions.can_view_grade(user, grade):

@@ -395,7 +395,7 @@ def classroom_teacher_remove(request, pk: int, user_pk: int):
     membership = get_object_or_404(
         Membership.objects.select_related("user"),
         classroom=classroom,
-        user_id=user_pk,
+        user__pk=user_pk,  # not user_id: too large an id is no match, not a crash
         role=MembershipRole.TEACHER,
     )
     return _post_and_return(
