@@ -10,7 +10,7 @@ PORT ?= 8000
 # Test processes (pytest-xdist); each has its own test database.
 JOBS ?= 2
 
-.PHONY: install run test test-fast test-topology lint format clean
+.PHONY: install run test test-fast test-topology screenshots lint format clean
 
 install: $(STAMP)
 
@@ -31,6 +31,10 @@ test: install
 # Everything but the browser tests, for the edit loop (`make test-fast PYTEST_ARGS=--lf`).
 test-fast: install
 	$(PY) -m pytest -n $(JOBS) -m "not e2e" $(PYTEST_ARGS)
+
+# The browser tests, saving screenshots of every page and journey step to test-artifacts/screenshots/.
+screenshots: install
+	LECTERN_SCREENSHOTS=1 $(PY) -m pytest -n $(JOBS) -m e2e $(PYTEST_ARGS)
 
 test-topology: install
 	$(PY) -m pytest -m topology --run-topology $(PYTEST_ARGS)

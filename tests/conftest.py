@@ -67,9 +67,8 @@ def pytest_collection_modifyitems(config, items):
 
 # The modules that take longest (docs/PERFORMANCE.md, "The test suite"), longest first.
 LONGEST = (
-    "test_schemathesis.py",
     "test_accessibility.py",
-    "test_phone_layout.py",
+    "test_schemathesis.py",
     "test_bad_input.py",
 )
 

@@ -2,7 +2,10 @@
 
 Playwright's own browser download is not used: tests drive Debian's ``/usr/bin/chromium`` (or
 ``LECTERN_CHROMIUM``). Without it they skip with a reason, except under ``CI=true``, where they
-run and fail. Screenshots go to ``test-artifacts/screenshots/`` (or ``LECTERN_SCREENSHOT_DIR``).
+run and fail. Screenshots are taken when ``LECTERN_SCREENSHOTS=1`` (``make screenshots``, and
+CI's browser stage) into ``test-artifacts/screenshots/`` (or ``LECTERN_SCREENSHOT_DIR``); they
+are for people to look at, no test reads them, and taking them is a tenth of a browser test's
+time, so ``make test`` leaves them out.
 """
 
 import os
@@ -27,6 +30,7 @@ CHROMIUM = os.environ.get("LECTERN_CHROMIUM", "/usr/bin/chromium")
 SCREENSHOT_DIR = Path(
     os.environ.get("LECTERN_SCREENSHOT_DIR", ROOT / "test-artifacts" / "screenshots")
 )
+SCREENSHOTS = os.environ.get("LECTERN_SCREENSHOTS", "") == "1"
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -112,15 +116,22 @@ def _server_done_before_the_database_is_emptied(request):
         wait_until(lambda: _sqlite_is_free(connection), timeout=15)
 
 
+def save_screenshot(page, name: str, **options) -> None:
+    """Save ``name``.png of the page when screenshots are asked for (``LECTERN_SCREENSHOTS=1``)."""
+    if not SCREENSHOTS:
+        return
+    SCREENSHOT_DIR.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOT_DIR / f"{name}.png"), **options)
+
+
 @pytest.fixture
 def screenshot(request):
-    """Save a full-page screenshot named after the test and a label; return its path."""
-    SCREENSHOT_DIR.mkdir(parents=True, exist_ok=True)
+    """Save a screenshot named after the test and a label: the whole page, or with
+    ``full_page=False`` what the reader sees (a whole reading as one image is too tall to look
+    at)."""
 
-    def take(page, label: str) -> Path:
-        path = SCREENSHOT_DIR / f"{request.node.name}--{label}.png"
-        page.screenshot(path=str(path), full_page=True)
-        return path
+    def take(page, label: str, *, full_page: bool = True) -> None:
+        save_screenshot(page, f"{request.node.name}--{label}", full_page=full_page)
 
     return take
 

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import re
 
-import pytest
 from django.urls import reverse
 from django.utils import timezone
 from playwright.sync_api import expect
@@ -14,22 +13,8 @@ from playwright.sync_api import expect
 from courseware.models import Annotation, AssignmentKind, Classroom
 from courseware.services.annotations import annotation_create
 from tests.e2e.axe import axe_violations, format_violations
-from tests.e2e.conftest import SCREENSHOT_DIR
 from tests.e2e.test_keyboard_journeys import CLASS_A, _focused, _log_in, _tab_to
 from tests.factories import submission_for
-
-
-@pytest.fixture
-def screenshot(request):
-    """What the reader sees (the viewport): a whole reading as one image is too tall to look at."""
-    SCREENSHOT_DIR.mkdir(parents=True, exist_ok=True)
-
-    def take(page, label: str):
-        path = SCREENSHOT_DIR / f"{request.node.name}--{label}.png"
-        page.screenshot(path=str(path))
-        return path
-
-    return take
 
 
 def _axe_clean(page) -> None:
@@ -82,7 +67,7 @@ def test_a_class_annotates_a_reading_and_the_teacher_endorses(
     page.keyboard.type("Why does the author put it this way?")
     _tab_to(page, "My class", tag="input")
     assert page.get_by_label("My class").is_checked()
-    screenshot(page, "annotate-dialog")
+    screenshot(page, "annotate-dialog", full_page=False)
     _tab_to(page, "Save annotation", tag="button")
     page.keyboard.press("Enter")
 
@@ -91,7 +76,7 @@ def test_a_class_annotates_a_reading_and_the_teacher_endorses(
     assert (question.kind, question.visibility, question.exact) == ("question", "class", quote)
     assert question.paragraph_number == paragraph.number
     expect(page.locator("mark.annotation-mark").first).to_have_text(quote)
-    screenshot(page, "annotated")
+    screenshot(page, "annotated", full_page=False)
 
     # Another student sees it and replies.
     page.context.clear_cookies()
@@ -117,7 +102,7 @@ def test_a_class_annotates_a_reading_and_the_teacher_endorses(
     expect(heat_row.locator("td").nth(1)).to_have_text("1")  # the question, on its paragraph
     expect(page.get_by_text("No question is waiting for an answer.")).to_be_visible()
     _axe_clean(page)
-    screenshot(page, "class-notes")
+    screenshot(page, "class-notes", full_page=False)
     page.get_by_role("link", name="Open the annotated reading").click()
     thread = page.locator(f"#annotation-{question.pk}")
     thread.get_by_role("button", name="Endorse", exact=True).click()
@@ -156,7 +141,7 @@ def test_annotation_pages_fit_a_phone_and_the_editor_lists_evidence(
     expect(page.locator("mark.annotation-mark").first).to_have_text(quote)
     width = page.evaluate("() => document.documentElement.scrollWidth")
     assert width <= 390, f"the annotated reading is {width}px wide on a 390px phone"
-    screenshot(page, "phone-annotated-reading")
+    screenshot(page, "phone-annotated-reading", full_page=False)
 
     page.goto(f"{live_server.url}{reverse('courseware:essay-write', args=[essay.pk])}")
     button = page.get_by_role("button", name="Use as evidence")

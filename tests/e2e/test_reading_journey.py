@@ -8,24 +8,6 @@ from playwright.sync_api import expect
 
 from courseware.models import Reading, ReadingProgress
 from tests.e2e.axe import axe_violations, format_violations
-from tests.e2e.conftest import SCREENSHOT_DIR
-
-
-@pytest.fixture
-def screenshot(request):
-    """Save what the reader sees (the viewport), named after the test and a label.
-
-    The shared fixture takes the full page; a whole thesis as one image is tens of megabytes
-    and shows less than the screen the student is actually looking at.
-    """
-    SCREENSHOT_DIR.mkdir(parents=True, exist_ok=True)
-
-    def take(page, label: str):
-        path = SCREENSHOT_DIR / f"{request.node.name}--{label}.png"
-        page.screenshot(path=str(path))
-        return path
-
-    return take
 
 
 def _in_viewport(page, selector: str) -> bool:
@@ -53,7 +35,7 @@ def test_a_student_reads_a_reading_follows_a_note_and_marks_it_read(
     expect(
         page.get_by_text(re.compile(r"[\d,]+ words · about \d+ minutes to read"))
     ).to_be_visible()
-    screenshot(page, "reading-opened")
+    screenshot(page, "reading-opened", full_page=False)
 
     # The contents stays beside the text; a section is one click away.
     section = reading.sections.get(title__contains="Socialism in one country")
@@ -62,7 +44,7 @@ def test_a_student_reads_a_reading_follows_a_note_and_marks_it_read(
     expect(page).to_have_url(re.compile(f"#{section.anchor}$"))
     assert _in_viewport(page, f"#{section.anchor}-title")
     expect(contents).to_be_in_viewport()
-    screenshot(page, "contents-jump")
+    screenshot(page, "contents-jump", full_page=False)
 
     # A note marker in that section leads to its note, and the note leads back.
     paragraph = reading.paragraphs.filter(section=section, markers__isnull=False).first()
@@ -71,11 +53,11 @@ def test_a_student_reads_a_reading_follows_a_note_and_marks_it_read(
     marker.click()
     note_id = re.search(r"#(fn-\d+)$", page.url).group(1)
     expect(page.locator(f"#{note_id}")).to_be_in_viewport()
-    screenshot(page, "note-followed")
+    screenshot(page, "note-followed", full_page=False)
     page.locator(f"#{note_id} a.note-back[href='#{marker_id}']").click()
     expect(page).to_have_url(re.compile(f"#{marker_id}$"))
     assert _in_viewport(page, f"#{marker_id}")
-    screenshot(page, "back-from-note")
+    screenshot(page, "back-from-note", full_page=False)
 
     # Cite copies the paragraph's citation and says so.
     page.locator(f"#p-{paragraph.number}").hover()
@@ -83,7 +65,7 @@ def test_a_student_reads_a_reading_follows_a_note_and_marks_it_read(
     citation = f"[[{reading.slug}#p-{paragraph.number}]]"
     expect(page.locator(".cite-status")).to_contain_text(citation)
     assert page.evaluate("navigator.clipboard.readText()") == citation
-    screenshot(page, "cited")
+    screenshot(page, "cited", full_page=False)
 
     # Marking it read is remembered.
     page.get_by_role("button", name="Mark as read").first.click()
@@ -95,7 +77,7 @@ def test_a_student_reads_a_reading_follows_a_note_and_marks_it_read(
     expect(
         page.locator("article", has_text=reading.title).get_by_text("read", exact=True)
     ).to_be_visible()
-    screenshot(page, "marked-read")
+    screenshot(page, "marked-read", full_page=False)
 
 
 def test_on_a_narrow_screen_the_contents_folds_and_a_cited_paragraph_shows_its_citation(
@@ -105,7 +87,7 @@ def test_on_a_narrow_screen_the_contents_folds_and_a_cited_paragraph_shows_its_c
     reading = Reading.objects.get(slug="stalin-trotsky-thesis")
     log_in(page, "ava.chen", "lectern-demo")
     page.goto(f"{live_server.url}{reading.get_absolute_url()}")
-    screenshot(page, "narrow-top")
+    screenshot(page, "narrow-top", full_page=False)
 
     folded = page.locator("details.toc-narrow")
     expect(page.get_by_role("navigation", name="Contents")).to_be_hidden()
@@ -122,7 +104,7 @@ def test_on_a_narrow_screen_the_contents_folds_and_a_cited_paragraph_shows_its_c
     expect(page.locator(f"#p-{first.number} .cite-text")).to_contain_text(
         f"[[{reading.slug}#p-{first.number}]]"
     )
-    screenshot(page, "narrow-cited")
+    screenshot(page, "narrow-cited", full_page=False)
 
 
 @pytest.mark.parametrize("width", [390, 1280])
@@ -143,7 +125,7 @@ def test_a_student_sees_what_the_scan_reads_behind_a_correction_and_can_read_it_
     expect(original).to_be_visible()
     expect(original).to_have_text("As scanned: fi*otsky")
     expect(correction).to_have_attribute("aria-describedby", original.get_attribute("id"))
-    screenshot(page, f"corrected-{width}")
+    screenshot(page, f"corrected-{width}", full_page=False)
     violations = axe_violations(page)
     assert not violations, format_violations(page.url, violations)
 
@@ -152,7 +134,7 @@ def test_a_student_sees_what_the_scan_reads_behind_a_correction_and_can_read_it_
     expect(page.locator("#p-1")).to_contain_text("between Stalin and fi*otsky from 1926")
     expect(page.locator(".emend")).to_have_count(0)
     page.goto(f"{page.url}#p-1")
-    screenshot(page, f"scanned-{width}")
+    screenshot(page, f"scanned-{width}", full_page=False)
     violations = axe_violations(page)
     assert not violations, format_violations(page.url, violations)
     page.get_by_role("link", name=re.compile(r"Show the \d+ recorded corrections")).click()

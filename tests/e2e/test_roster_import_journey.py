@@ -10,7 +10,7 @@ from courseware.models import Classroom, Course
 from tests.courseware.rosters.exports import export_zip
 from tests.courseware.rosters.exports import school as roster_school
 from tests.e2e.axe import axe_violations, format_violations
-from tests.e2e.test_phone_layout import OVERFLOWING, PHONE, SCROLL_WIDTH
+from tests.e2e.layout import OVERFLOWING, PHONE, SCROLL_WIDTH
 
 DESKTOP = {"width": 1280, "height": 900}
 

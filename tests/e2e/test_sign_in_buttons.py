@@ -5,7 +5,7 @@ from django.urls import reverse
 from playwright.sync_api import expect
 
 from tests.e2e.axe import axe_violations, format_violations
-from tests.e2e.test_phone_layout import OVERFLOWING, PHONE, SCROLL_WIDTH
+from tests.e2e.layout import OVERFLOWING, PHONE, SCROLL_WIDTH
 
 GOOGLE_ONLY = {
     "google": {
