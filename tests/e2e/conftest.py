@@ -83,6 +83,15 @@ def browser_type_launch_args(browser_type_launch_args):
     }
 
 
+@pytest.fixture
+def context(context):
+    """Every journey's pages run on Playwright's clock: time flows as it does, and a journey
+    jumps over a wait the page would make (an autosave's pause in typing) instead of sleeping
+    through it (``waits.pause_typing``)."""
+    context.clock.install()
+    return context
+
+
 @pytest.fixture(scope="session")
 def browser_context_args(browser_context_args):
     return {**browser_context_args, "viewport": {"width": 1280, "height": 900}, "locale": "en-AU"}

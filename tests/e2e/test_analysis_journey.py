@@ -10,7 +10,7 @@ from playwright.sync_api import expect
 
 from courseware.models import Grade, MembershipRole, Submission, SubmissionVersion
 from tests.e2e.axe import axe_violations, format_violations
-from tests.e2e.waits import wait_until
+from tests.e2e.waits import pause_typing, wait_until
 from tests.factories import (
     PASSWORD,
     ClassroomFactory,
@@ -52,6 +52,7 @@ def _axe_clean(page):
 
 
 def _saved(page):
+    pause_typing(page)
     expect(page.locator("#save-status")).to_have_text(re.compile(r"Saved at \d\d:\d\d"))
 
 
@@ -145,6 +146,7 @@ def test_answer_hand_in_use_as_evidence_then_marked_and_in_the_gradebook(
     criteria = page.locator("fieldset.criterion")
     for i in range(criteria.count()):
         criteria.nth(i).locator("label.level").first.click()
+    pause_typing(page)
     expect(page.locator("#save-status")).to_contain_text("Saved at")
     _axe_clean(page)
     page.get_by_role("button", name="Mark ready", exact=True).click()
@@ -234,6 +236,7 @@ def test_a_task_without_a_rubric_is_marked_with_one_number_that_autosaves(
     assert page.locator("fieldset.criterion").count() == 0
     page.get_by_label("Mark", exact=True).fill("15.5")
     expect(page.locator("#final-mark")).to_have_text(re.compile(r"15\.5"))
+    pause_typing(page)
     expect(page.locator("#save-status")).to_contain_text("Saved at")
     assert wait_until(
         lambda: Grade.objects.filter(submission=submission, raw_mark=Decimal("15.5")).exists()

@@ -11,7 +11,7 @@ from playwright.sync_api import expect
 
 from courseware.models import MembershipRole, Submission, SubmissionVersion
 from tests.courseware.submissions.xss import XSS_PAYLOADS
-from tests.e2e.waits import settle, wait_until
+from tests.e2e.waits import pause_typing, settle, wait_until
 from tests.factories import (
     PASSWORD,
     ClassroomFactory,
@@ -79,6 +79,7 @@ def _open_editor(page, live_server, essay):
 
 
 def _saved(page):
+    pause_typing(page)
     expect(page.locator("#save-status")).to_have_text(re.compile(r"Saved at \d\d:\d\d"))
 
 
@@ -214,6 +215,7 @@ def test_a_copy_on_the_device_survives_an_expired_session(
     _open_editor(page, live_server, essay)
     expect(editor).to_have_value("Saved while signed in. Typed after the session expired.")
     expect(page.locator("#save-status")).to_contain_text("Restored your unsaved text")
+    pause_typing(page)
     expect(page.locator("#save-status")).to_contain_text("Saved at")
     assert Submission.objects.get().draft_text.endswith("Typed after the session expired.")
     screenshot(page, "restored")

@@ -20,6 +20,7 @@ from courseware.models import (
     Submission,
     SubmissionStatus,
 )
+from tests.e2e.waits import pause_typing
 
 PASSWORD = "lectern-demo"
 CLASS_A = "HSCMHA26"
@@ -173,6 +174,7 @@ def test_student_reads_writes_and_submits_with_the_keyboard_only(
     sentence = "Stalin won because he controlled the party apparatus and its appointments. "
     page.keyboard.insert_text(sentence * (words // 11 + 1))
     page.keyboard.type("Trotsky underestimated him.")
+    pause_typing(page)
     expect(page.locator("#save-status")).to_have_text(re.compile(r"Saved at \d\d:\d\d"))
     _tab_to(page, re.compile("^I declare|my own"), tag="input")
     page.keyboard.press("Space")

@@ -27,6 +27,7 @@ from courseware.services.submissions import (
     submission_submit,
 )
 from tests.e2e.conftest import SCREENSHOT_DIR
+from tests.e2e.waits import pause_typing
 
 PASSWORD = "lectern-demo"
 
@@ -141,6 +142,7 @@ def test_a_teacher_marks_and_releases_two_essays_and_the_student_reads_the_feedb
     assert raw <= float(page.locator("#max-mark").inner_text()), raw
     marks.fill("")
     expect(marks).not_to_have_attribute("aria-invalid", "true")
+    pause_typing(page)
     expect(page.locator("#save-status")).to_contain_text("Saved at")
     page.get_by_label("Comment on Knowledge and understanding").fill(
         "Accurate and well chosen detail on the 1923 discussion."
@@ -179,6 +181,7 @@ def test_a_teacher_marks_and_releases_two_essays_and_the_student_reads_the_feedb
     expect(page.get_by_label("Overall comment", exact=True)).to_have_value(
         re.compile("weigh the historians")
     )
+    pause_typing(page)
     expect(page.locator("#save-status")).to_contain_text("Saved at")
     page.get_by_role("button", name="Mark ready", exact=True).click()
     expect(page.locator(".messages")).to_contain_text("ready")

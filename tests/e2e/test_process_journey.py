@@ -10,7 +10,7 @@ from playwright.sync_api import expect
 
 from courseware.models import MembershipRole, Submission, WritingHistory
 from tests.courseware.originality.conftest import COPIED, SOURCE_TEXT
-from tests.e2e.waits import wait_until
+from tests.e2e.waits import pause_typing, wait_until
 from tests.factories import (
     PASSWORD,
     ClassroomFactory,
@@ -50,6 +50,7 @@ def process_class(transactional_db):
 
 
 def _saved(page):
+    pause_typing(page)
     expect(page.locator("#save-status")).to_have_text(re.compile(r"Saved at \d\d:\d\d"))
 
 

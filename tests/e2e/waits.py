@@ -28,6 +28,16 @@ def _holds(condition) -> bool:
         return False
 
 
+# The essay editor saves after a pause in typing of 2 s, the marking page after 1.2 s.
+AUTOSAVE_PAUSE_MS = 2_000
+
+
+def pause_typing(page) -> None:
+    """Jump the page's clock (installed by the journeys' ``context`` fixture) over a pause in
+    typing: the autosave it starts fires now instead of after two real seconds."""
+    page.clock.fast_forward(AUTOSAVE_PAUSE_MS)
+
+
 def settle(page) -> None:
     """Wait until the page has no network requests in flight and has painted twice, so that
     whatever an event just started (a handler, a load, a timer of zero) has had its turn."""
