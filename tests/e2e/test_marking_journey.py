@@ -163,6 +163,7 @@ def test_a_teacher_marks_and_releases_two_essays_and_the_student_reads_the_feedb
     overall.fill("Strong use of evidence; now weigh the historians against each other.")
     page.locator(".bank-save[data-for=overall-comment]").click()
     expect(page.locator("#bank-results")).to_contain_text("weigh the historians")
+    pause_typing(page)
     expect(page.locator("#save-status")).to_contain_text("Saved")
     screenshot(page, "marking-first")
 
