@@ -85,7 +85,8 @@ class LtiAssignmentLinkAdmin(ReadOnlyAdmin):
 @admin.register(LtiScorePost)
 class LtiScorePostAdmin(ReadOnlyAdmin):
     list_display = [
-        "submission",
+        "student",
+        "assignment",
         "status",
         "attempts",
         "score_given",
@@ -94,8 +95,12 @@ class LtiScorePostAdmin(ReadOnlyAdmin):
         "last_error",
     ]
     list_filter = ["status"]
-    list_select_related = ["submission__student", "submission__assignment"]
+    list_select_related = ["student", "link__assignment"]
     actions = ["send_again"]
+
+    @admin.display(description=_("assignment"), ordering="link__assignment__title")
+    def assignment(self, post: LtiScorePost):
+        return post.link.assignment
 
     @admin.action(description=_("Send again now"))
     def send_again(self, request, queryset):

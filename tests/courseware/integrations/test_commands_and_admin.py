@@ -104,7 +104,12 @@ def _passbacks(lms, school, count: int, tag: str) -> None:
     )
     LtiScorePost.objects.bulk_create(
         [
-            LtiScorePost(submission=submission, link=link, requested_at=timezone.now())
+            LtiScorePost(
+                submission=submission,
+                student_id=submission.student_id,
+                link=link,
+                requested_at=timezone.now(),
+            )
             for submission in Submission.objects.filter(
                 assignment=lms.assignment, student__username__contains=tag
             )
