@@ -193,3 +193,31 @@ def test_the_admin_registers_a_platform_with_an_active_deployment(client, school
     assert response.status_code == 302, response.content[:2000]
     registration = LtiRegistration.objects.get(client_id="10000000000001")
     assert registration.deployments.get().is_active
+
+
+def test_an_lms_url_typed_without_a_scheme_is_taken_as_https(client, school, lms, platform):
+    client.force_login(school.school_admin)
+    response = client.post(
+        reverse("admin:lti_tool_ltiregistration_add"),
+        {
+            "name": "Moodle",
+            "uuid": "0b8f3c52-5d0e-4d47-9a8e-3c1f2b7c9d10",
+            "issuer": "https://moodle.example.org",
+            "client_id": "moodle-client",
+            "audience": "",
+            "auth_url": "moodle.example.org/mod/lti/auth.php",
+            "token_url": "moodle.example.org/mod/lti/token.php",
+            "keyset_url": "moodle.example.org/mod/lti/certs.php",
+            "is_active": "on",
+            "public_key": "",
+            "private_key": "",
+            "deployments-TOTAL_FORMS": "0",
+            "deployments-INITIAL_FORMS": "0",
+            "deployments-MIN_NUM_FORMS": "0",
+            "deployments-MAX_NUM_FORMS": "1000",
+        },
+    )
+    assert response.status_code == 302, response.content[:2000]
+    registration = LtiRegistration.objects.get(client_id="moodle-client")
+    assert registration.auth_url == "https://moodle.example.org/mod/lti/auth.php"
+    assert registration.keyset_url == "https://moodle.example.org/mod/lti/certs.php"
