@@ -18,10 +18,6 @@ def fill_student(apps, schema_editor):
             Submission.objects.filter(pk=models.OuterRef("submission_id")).values("student_id")[:1]
         )
     )
-    if schema_editor.connection.vendor == "postgresql":
-        # Check the new foreign keys now: PostgreSQL refuses to alter a table with checks pending.
-        schema_editor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-        schema_editor.execute("SET CONSTRAINTS ALL DEFERRED")
 
 
 class Migration(migrations.Migration):
