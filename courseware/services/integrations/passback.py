@@ -102,7 +102,8 @@ def score_on_scale(
 
     The mark goes on the line item's own scale when that is exact (17 of 20 on a 100 scale is 85
     of 100); when it is not (17 of 23 on 100 is 73.913…), the exact fraction is sent as the mark
-    and the rubric's maximum, which the LMS scales itself, rather than a rounded number.
+    and its maximum (the rubric's or the quiz's), which the LMS scales itself, rather than a
+    rounded number.
     """
     if scale and scale > 0:
         scaled = Fraction(final_mark) * Fraction(scale) / Fraction(max_mark)

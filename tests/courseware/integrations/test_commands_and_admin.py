@@ -143,6 +143,72 @@ def test_the_passback_page_takes_as_many_queries_for_30_grades_as_for_5(
         client.get(queue)
 
 
+def _quiz_passbacks(lms, school, quiz, count: int, tag: str) -> None:
+    """``count`` students who took the quiz twice, their best scores on their way to the LMS."""
+    from courseware.models import QuizAttempt
+    from tests.factories.marking import _bulk_students
+
+    now = timezone.now()
+    students = _bulk_students(school.classroom, count, tag)
+    QuizAttempt.objects.bulk_create(
+        [
+            QuizAttempt(
+                assignment=quiz,
+                student=student,
+                quiz=quiz.quiz,
+                number=number,
+                started_at=now,
+                submitted_at=now,
+                score=number,
+                max_score=3,
+            )
+            for student in students
+            for number in (1, 2)
+        ]
+    )
+    deployment = lms.registration.deployments.get()
+    context, _c = LtiContext.objects.get_or_create(deployment=deployment, id_on_platform="c")
+    resource, _c = LtiResourceLink.objects.get_or_create(context=context, id_on_platform="quiz")
+    link, _c = LtiAssignmentLink.objects.get_or_create(
+        resource_link=resource, defaults={"assignment": quiz}
+    )
+    LtiScorePost.objects.bulk_create(
+        [
+            LtiScorePost(
+                student=student,
+                link=link,
+                requested_at=now,
+                status="posted",
+                score_given="2",
+                score_maximum="3",
+            )
+            for student in students
+        ]
+    )
+
+
+def test_the_passback_page_of_a_quiz_takes_as_many_queries_for_30_scores_as_for_5(
+    client, lms, school, platform, django_assert_max_num_queries
+):
+    from courseware.models import AssignmentKind
+    from tests.factories import AssignmentFactory
+
+    quiz = AssignmentFactory(classroom=school.classroom, kind=AssignmentKind.QUIZ)
+    client.force_login(school.teacher)
+    url = reverse("courseware:lti-grade-passback", args=[quiz.pk])
+    _quiz_passbacks(lms, school, quiz, 5, "few")
+    few = _queries(client, url)
+    _quiz_passbacks(lms, school, quiz, 25, "many")
+    with django_assert_max_num_queries(few):
+        page = client.get(url).content.decode()
+    assert page.count("best of 2 attempts") == 30
+    client.force_login(school.school_admin)
+    admin_list = client.get(reverse("admin:courseware_ltiscorepost_changelist"))
+    assert admin_list.status_code == 200
+    assert "Student few 00000" in admin_list.content.decode()
+    assert quiz.title in admin_list.content.decode()
+
+
 def test_the_passback_page_keeps_names_hidden_under_anonymous_marking(
     client, lms, school, platform
 ):
