@@ -24,8 +24,9 @@ def _editorial_note_changed(sender, instance: EditorialNote, raw: bool = False, 
 
 
 # --- LTI grade passback ---------------------------------------------------------------------------
-# A grade released (the feedback-released event) or changed after release is queued for the LMS
-# in the same transaction, so a crash between the two cannot lose it.
+# A grade released (the feedback-released event) or changed after release, and a quiz attempt
+# handed in (its result is the student's at once), are queued for the LMS in the same
+# transaction, so a crash between the two cannot lose them.
 
 
 def _lti_passback_on_release(sender, instance, created: bool = False, raw: bool = False, **kwargs):
@@ -49,9 +50,27 @@ def _lti_passback_on_change(sender, instance, created: bool = False, raw: bool =
         lti_score_post_queue(submission=grade.submission, now=instance.changed_at)
 
 
+def _lti_passback_on_quiz(sender, instance, created: bool = False, raw: bool = False, **kwargs):
+    from courseware.models import AssignmentKind, NotificationKind
+    from courseware.services.integrations import lti_quiz_score_post_queue
+
+    if raw or not created or instance.kind != NotificationKind.HANDED_IN:
+        return
+    # An essay's hand-in has a submission and waits for its grade's release.
+    if instance.submission_id is not None or instance.assignment_id is None:
+        return
+    if instance.assignment.kind == AssignmentKind.QUIZ and instance.subject_id is not None:
+        lti_quiz_score_post_queue(
+            assignment=instance.assignment, student=instance.subject, now=instance.occurred_at
+        )
+
+
 post_save.connect(
     _lti_passback_on_release, sender="courseware.Event", dispatch_uid="lti-passback-release"
 )
 post_save.connect(
     _lti_passback_on_change, sender="courseware.GradeChange", dispatch_uid="lti-passback-change"
+)
+post_save.connect(
+    _lti_passback_on_quiz, sender="courseware.Event", dispatch_uid="lti-passback-quiz"
 )

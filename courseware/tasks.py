@@ -66,8 +66,9 @@ def notifications_send_digests() -> dict:
     default_retry_delay=60,
 )
 def lti_score_post(self, post_id: int) -> dict:
-    """Send one released grade to the LMS; a failure is kept on the row and retried with backoff
-    (``LTI_SCORE_POST_RETRIES`` times here, then by the schedule's sweep)."""
+    """Send one score (a released grade, a quiz's best attempt) to the LMS; a failure is kept on
+    the row and retried with backoff (``LTI_SCORE_POST_RETRIES`` times here, then by the
+    schedule's sweep)."""
     from django.conf import settings
 
     from courseware.models import ScorePostStatus

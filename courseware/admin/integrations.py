@@ -7,6 +7,7 @@ to assignments, and grade passbacks, read-only, with an action to send failed on
 """
 
 from django.contrib import admin, messages
+from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -36,9 +37,11 @@ admin.site.unregister(LtiRegistration)
 @admin.register(LtiRegistration)
 class RegistrationAdmin(LtiRegistrationAdmin):
     """django-lti's registration page (issuer, client id, the LMS's URLs) with its deployments
-    active when added."""
+    active when added. An LMS URL typed without a scheme is taken as https (Django 6's default;
+    an LMS serves its OIDC and token endpoints over https only)."""
 
     inlines = [ActiveDeploymentInline]
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
 
 @admin.register(Key)
@@ -85,7 +88,8 @@ class LtiAssignmentLinkAdmin(ReadOnlyAdmin):
 @admin.register(LtiScorePost)
 class LtiScorePostAdmin(ReadOnlyAdmin):
     list_display = [
-        "submission",
+        "student",
+        "assignment",
         "status",
         "attempts",
         "score_given",
@@ -94,8 +98,12 @@ class LtiScorePostAdmin(ReadOnlyAdmin):
         "last_error",
     ]
     list_filter = ["status"]
-    list_select_related = ["submission__student", "submission__assignment"]
+    list_select_related = ["student", "link__assignment"]
     actions = ["send_again"]
+
+    @admin.display(description=_("assignment"), ordering="link__assignment__title")
+    def assignment(self, post: LtiScorePost):
+        return post.link.assignment
 
     @admin.action(description=_("Send again now"))
     def send_again(self, request, queryset):

@@ -4,8 +4,8 @@ The platform side of a registration (issuer, client id, deployments, the platfor
 the tool's signing keys are django-lti's models (``lti_tool``); so are the LMS's people
 (``LtiUser``: a platform's ``sub``, linked to a Lectern account), courses (``LtiContext``) and
 placements (``LtiResourceLink``). The models here tie those to Lectern: an LMS course to a class,
-a placement to an assignment, a released grade to its passback; and they keep the state of the
-OIDC sign-in dance in the database so that every web node agrees on it.
+a placement to an assignment, a released grade or a quiz score to its passback; and they keep
+the state of the OIDC sign-in dance in the database so that every web node agrees on it.
 """
 
 from django.conf import settings
@@ -99,24 +99,36 @@ class ScorePostStatus(models.TextChoices):
 
 
 class LtiScorePost(models.Model):
-    """A released grade on its way to the LMS gradebook: one row per submission and line item,
-    written in the transaction that released (or changed) the grade, so that none is lost.
+    """A student's score on its way to the LMS gradebook: one row per student and line item
+    (placement), written in the transaction that released or changed a grade or handed in a quiz
+    attempt, so that none is lost.
 
-    The task that sends it reads the grade as it is then, so sending twice sends the same score;
+    For an essay or a source analysis ``submission`` is the graded work (one per student and
+    assignment); a quiz has none, and its score is the student's best submitted attempt. The task
+    that sends it reads the score as it is then, so sending twice sends the same score;
     ``attempts`` and ``last_error`` are what the teacher sees while it keeps failing.
     """
 
-    submission = models.ForeignKey(
-        Submission,
-        on_delete=models.CASCADE,
-        related_name="lti_score_posts",
-        verbose_name=_("submission"),
-    )
     link = models.ForeignKey(
         LtiAssignmentLink,
         on_delete=models.CASCADE,
         related_name="score_posts",
         verbose_name=_("LMS placement"),
+    )
+    student = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("student"),
+    )
+    submission = models.ForeignKey(
+        Submission,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="lti_score_posts",
+        verbose_name=_("submission"),
+        help_text=_("The graded essay or source analysis; empty for a quiz (its best attempt)."),
     )
     status = models.CharField(
         _("status"), max_length=16, choices=ScorePostStatus, default=ScorePostStatus.PENDING
@@ -133,7 +145,7 @@ class LtiScorePost(models.Model):
         verbose_name_plural = _("LTI grade passbacks")
         constraints = [
             models.UniqueConstraint(
-                fields=["submission", "link"], name="courseware_lti_score_post_unique"
+                fields=["link", "student"], name="courseware_lti_score_post_one_per_student"
             ),
             models.CheckConstraint(
                 condition=models.Q(status__in=ScorePostStatus.values),
@@ -143,4 +155,4 @@ class LtiScorePost(models.Model):
         indexes = [models.Index(fields=["status", "requested_at"])]
 
     def __str__(self) -> str:
-        return f"{self.submission} → {self.link} ({self.status})"
+        return f"{self.student} → {self.link} ({self.status})"

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from django.db.models import Count, QuerySet
+from django.db.models import Count, IntegerField, OuterRef, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from lti_tool.models import LtiContext
@@ -13,11 +14,13 @@ from lti_tool.models import LtiContext
 from courseware import permissions
 from courseware.models import (
     Assignment,
+    AssignmentKind,
     Classroom,
     LtiClassLink,
     LtiScorePost,
     Membership,
     MembershipRole,
+    QuizAttempt,
     ScorePostStatus,
 )
 
@@ -81,11 +84,27 @@ def assignment_for_passback(*, user: User, pk: int) -> Assignment:
 
 
 def score_posts(*, assignment: Assignment) -> QuerySet[LtiScorePost]:
-    return (
+    """The assignment's scores on their way to the LMS, by student; for a quiz each row also has
+    ``quiz_attempts``, how many attempts its best score was picked from."""
+    posts = (
         LtiScorePost.objects.filter(link__assignment=assignment)
-        .select_related("submission__student", "link__resource_link__context")
-        .order_by("submission__student__username", "pk")
+        .select_related("student", "link__resource_link__context")
+        .order_by("student__username", "pk")
     )
+    if assignment.kind == AssignmentKind.QUIZ:
+        handed_in = (
+            QuizAttempt.objects.filter(
+                assignment=assignment, student=OuterRef("student_id"), submitted_at__isnull=False
+            )
+            .order_by()
+            .values("student")
+            .annotate(n=Count("pk"))
+            .values("n")
+        )
+        posts = posts.annotate(
+            quiz_attempts=Coalesce(Subquery(handed_in, output_field=IntegerField()), Value(0))
+        )
+    return posts
 
 
 def passback_counts(*, assignment: Assignment) -> dict[str, int]:

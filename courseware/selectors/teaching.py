@@ -34,6 +34,7 @@ from courseware.models import (
     Extension,
     FeedbackResponse,
     Grade,
+    LtiAssignmentLink,
     Membership,
     MembershipRole,
     ProcessSettings,
@@ -292,9 +293,15 @@ def assignment_get_for(*, user: User, pk: int, now: datetime) -> Assignment:
     """An assignment the user may see; 404 for missing and forbidden alike.
 
     Its class's teachers (and school admins) see every assignment; its students see it once it
-    opens and unless it has been withdrawn.
+    opens and unless it has been withdrawn. ``has_lms_placement`` says whether an LMS links to it
+    (its teachers' page then shows how its scores are going to the LMS).
     """
-    assignment = get_object_or_404(Assignment.objects.select_related(*_TARGETS), pk=pk)
+    assignment = get_object_or_404(
+        Assignment.objects.select_related(*_TARGETS).annotate(
+            has_lms_placement=Exists(LtiAssignmentLink.objects.filter(assignment=OuterRef("pk")))
+        ),
+        pk=pk,
+    )
     if is_school_admin(user):
         return assignment
     role = (

@@ -417,12 +417,12 @@ def roster_sync(request, pk: int):
 @login_required
 @require_GET
 def grade_passback(request, pk: int):
-    """Where each student's grade stands on its way to the LMS gradebook."""
+    """Where each student's grade (or best quiz score) stands on its way to the LMS gradebook."""
     assignment = selectors.assignment_for_passback(user=request.user, pk=pk)
     naming = student_naming(assignment=assignment, viewer=request.user)
     posts = list(selectors.score_posts(assignment=assignment))
     for post in posts:
-        post.student_label = naming.label(post.submission.student)
+        post.student_label = naming.label(post.student)
     if naming.hidden:
         posts.sort(key=lambda post: (post.student_label, post.pk))
     return render(

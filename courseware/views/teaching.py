@@ -602,6 +602,13 @@ def _render_assignment(request, assignment: Assignment, *, extension_form=None, 
         )
         if permissions.can_answer_help_requests(user, classroom):
             context["open_help_count"] = open_help_count(assignment=assignment)
+        # A quiz's scores go to the LMS on hand-in (an essay's from its marking queue); the
+        # notice costs its queries only when an LMS links to the quiz.
+        context["lti_passback_notice"] = (
+            assignment.kind == AssignmentKind.QUIZ
+            and assignment.has_lms_placement
+            and permissions.can_view_grade_passback(user, classroom)
+        )
         if naming.hidden:
             # A form shown again after an error names the students the same way.
             context["extension_form"].fields["student"].label_from_instance = naming.label

@@ -8,10 +8,12 @@ raises ``LaunchRefused`` and changes nothing, not even the nonce it tried to spe
 A person from an LMS is found by the platform's issuer and their ``sub`` (``LtiUser``), never by
 e-mail: an e-mail address that belongs to another Lectern account is not used for the new one.
 
-A released grade reaches the LMS through ``LtiScorePost``: the row is written in the transaction
-that released or changed the grade (``courseware.signals``), a Celery task sends it once that
-commits, and the schedule sends whatever is still pending or failed. Sending reads the grade as
-it is then, so a retry or a second worker sends the same score again, which the LMS keeps once.
+A released grade, or a quiz score, reaches the LMS through ``LtiScorePost``: the row is written in
+the transaction that released or changed the grade or handed in the quiz attempt
+(``courseware.signals``), a Celery task sends it once that commits, and the schedule sends
+whatever is still pending or failed. Sending reads the score as it is then (for a quiz, the best
+submitted attempt), so a retry or a second worker sends the same score again, which the LMS keeps
+once.
 """
 
 from courseware.services.integrations.launches import (
@@ -27,6 +29,7 @@ from courseware.services.integrations.launches import (
 )
 from courseware.services.integrations.passback import (
     ScorePostFailed,
+    lti_quiz_score_post_queue,
     lti_score_post_queue,
     lti_score_post_send,
     lti_score_posts_retry,
@@ -62,6 +65,7 @@ __all__ = [
     "lti_deep_link_response",
     "lti_launch_receive",
     "lti_made_account",
+    "lti_quiz_score_post_queue",
     "lti_roster_preview",
     "lti_roster_sync",
     "lti_score_post_queue",

@@ -36,6 +36,7 @@ from courseware.models import (
     Assignment,
     AssignmentKind,
     Classroom,
+    Criterion,
     LtiAssignmentLink,
     LtiClassLink,
     Membership,
@@ -371,12 +372,16 @@ def lti_class_link(
 
 
 def assignment_max_marks(assignment: Assignment) -> Decimal | None:
-    """The most marks an essay's rubric gives, or None for work without a grade."""
-    if assignment.kind != AssignmentKind.ESSAY or assignment.prompt is None:
+    """The most marks the rubric of an essay or a source analysis gives (what its grades are
+    out of), or None for work without a marked grade."""
+    if not assignment.is_marked_with_rubric:
+        return None
+    rubric_id = assignment.marking_rubric_id
+    if rubric_id is None:
         return None
     from courseware.services.marking import criterion_max
 
-    criteria = assignment.prompt.rubric.criteria.prefetch_related("levels")
+    criteria = Criterion.objects.filter(rubric_id=rubric_id).prefetch_related("levels")
     return sum((criterion_max(criterion) for criterion in criteria), Decimal(0)) or None
 
 
@@ -384,8 +389,8 @@ def lti_deep_link_response(
     *, launch: MessageLaunch, assignment: Assignment, launch_url: str
 ) -> tuple[str, str]:
     """The signed LtiDeepLinkingResponse that puts the assignment in the LMS course: the return
-    URL to post it to and the JWT. An essay brings a line item on its rubric's scale, a quiz one
-    on its maximum score."""
+    URL to post it to and the JWT. An essay or a source analysis brings a line item on its
+    rubric's scale, a quiz one on its maximum score."""
     resource = (
         DeepLinkResource()
         .set_url(launch_url)

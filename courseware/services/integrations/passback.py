@@ -1,4 +1,4 @@
-"""Grade passback (AGS): queueing a released grade for the LMS and sending it."""
+"""Grade passback (AGS): queueing a released grade or a quiz score for the LMS and sending it."""
 
 from __future__ import annotations
 
@@ -25,8 +25,10 @@ from accounts.models import User
 from courseware import lti, permissions
 from courseware.models import (
     Assignment,
+    AssignmentKind,
     LtiAssignmentLink,
     LtiScorePost,
+    QuizAttempt,
     ScorePostStatus,
     Submission,
 )
@@ -48,12 +50,36 @@ class ScorePostFailed(Exception):
 def lti_score_post_queue(*, submission: Submission, now: datetime) -> list[LtiScorePost]:
     """Ask for the submission's grade to be sent to every LMS placement of its assignment, in the
     caller's transaction; the sending happens once that commits."""
+    return _queue(
+        assignment_id=submission.assignment_id,
+        student_id=submission.student_id,
+        submission=submission,
+        now=now,
+    )
+
+
+def lti_quiz_score_post_queue(
+    *, assignment: Assignment, student: User, now: datetime
+) -> list[LtiScorePost]:
+    """Ask for the student's quiz score (their best submitted attempt, read when it is sent) to be
+    sent to every LMS placement of the quiz, in the caller's transaction."""
+    return _queue(assignment_id=assignment.pk, student_id=student.pk, submission=None, now=now)
+
+
+def _queue(
+    *, assignment_id: int, student_id: int, submission: Submission | None, now: datetime
+) -> list[LtiScorePost]:
     posts = []
-    for link in LtiAssignmentLink.objects.filter(assignment_id=submission.assignment_id):
+    for link in LtiAssignmentLink.objects.filter(assignment_id=assignment_id):
         post, _created = LtiScorePost.objects.update_or_create(
-            submission=submission,
             link=link,
-            defaults={"status": ScorePostStatus.PENDING, "requested_at": now, "attempts": 0},
+            student_id=student_id,
+            defaults={
+                "submission": submission,
+                "status": ScorePostStatus.PENDING,
+                "requested_at": now,
+                "attempts": 0,
+            },
         )
         posts.append(post)
         transaction.on_commit(lambda pk=post.pk: _enqueue(pk))
@@ -76,7 +102,8 @@ def score_on_scale(
 
     The mark goes on the line item's own scale when that is exact (17 of 20 on a 100 scale is 85
     of 100); when it is not (17 of 23 on 100 is 73.913…), the exact fraction is sent as the mark
-    and the rubric's maximum, which the LMS scales itself, rather than a rounded number.
+    and its maximum (the rubric's or the quiz's), which the LMS scales itself, rather than a
+    rounded number.
     """
     if scale and scale > 0:
         scaled = Fraction(final_mark) * Fraction(scale) / Fraction(max_mark)
@@ -122,9 +149,37 @@ def _lineitem(*, link: LtiAssignmentLink, ags: AssignmentsGradesService, max_mar
     return lineitem
 
 
+def _score(post: LtiScorePost) -> tuple[Decimal, Decimal] | str:
+    """The mark to send and what it is out of, as they are now, or why there is none.
+
+    An essay or a source analysis sends its released grade; a quiz its best submitted attempt
+    (the highest score, the earliest of equal ones), as the gradebook shows it, so a worse later
+    attempt never lowers what the LMS has.
+    """
+    if post.link.assignment.kind == AssignmentKind.QUIZ:
+        best = (
+            QuizAttempt.objects.filter(
+                assignment_id=post.link.assignment_id,
+                student_id=post.student_id,
+                submitted_at__isnull=False,
+            )
+            .order_by("-score", "number")
+            .first()
+        )
+        if best is None:
+            return _("No attempt at the quiz has been handed in.")
+        if not best.max_score:
+            return _("The quiz is worth no points.")
+        return Decimal(best.score or 0), Decimal(best.max_score)
+    grade = getattr(post.submission, "grade", None)
+    if grade is None or grade.released_at is None or not grade.max_mark:
+        return _("The grade is not released.")
+    return grade.final_mark, grade.max_mark
+
+
 @transaction.atomic
 def lti_score_post_send(*, post_id: int, now: datetime, force: bool = False) -> LtiScorePost | None:
-    """Send one grade to the LMS as it is now. A failure is recorded on the row, which the
+    """Send one score to the LMS as it is now. A failure is recorded on the row, which the
     teacher sees and the task retries (its status is ``FAILED``)."""
     post = (
         LtiScorePost.objects.select_for_update(of=("self",))
@@ -140,18 +195,19 @@ def lti_score_post_send(*, post_id: int, now: datetime, force: bool = False) -> 
         not force and post.status in (ScorePostStatus.POSTED, ScorePostStatus.SKIPPED)
     ):
         return post
-    grade = getattr(post.submission, "grade", None)
+    score = _score(post)
     context = post.link.resource_link.context
     registration = context.deployment.registration
     lti_user = (
-        LtiUser.objects.filter(registration=registration, auth_user=post.submission.student_id)
+        LtiUser.objects.filter(registration=registration, auth_user=post.student_id)
         .order_by("pk")
         .first()
     )
-    if grade is None or grade.released_at is None or not grade.max_mark:
-        return _finish(post, ScorePostStatus.SKIPPED, _("The grade is not released."))
+    if isinstance(score, str):
+        return _finish(post, ScorePostStatus.SKIPPED, score)
     if lti_user is None:
         return _finish(post, ScorePostStatus.SKIPPED, _("The student has no account in this LMS."))
+    mark, out_of = score
     try:
         if not context.lineitems_url and not post.link.lineitem_url:
             raise ScorePostFailed(_("The LMS gave no gradebook (AGS) endpoint for this course."))
@@ -163,12 +219,10 @@ def lti_score_post_send(*, post_id: int, now: datetime, force: bool = False) -> 
                 "lineitem": post.link.lineitem_url,
             },
         )
-        lineitem = _lineitem(link=post.link, ags=ags, max_marks=grade.max_mark)
+        lineitem = _lineitem(link=post.link, ags=ags, max_marks=out_of)
         scale = lineitem.get_score_maximum()
         given, maximum = score_on_scale(
-            final_mark=grade.final_mark,
-            max_mark=grade.max_mark,
-            scale=Decimal(str(scale)) if scale else None,
+            final_mark=mark, max_mark=out_of, scale=Decimal(str(scale)) if scale else None
         )
         score = (
             LtiGrade()
@@ -209,7 +263,7 @@ def _finish(post: LtiScorePost, status: str, message: str) -> LtiScorePost:
 
 
 def lti_score_posts_send_due(*, now: datetime) -> int:
-    """Send every pending or failed grade (the schedule's sweep); returns how many went."""
+    """Send every pending or failed score (the schedule's sweep); returns how many went."""
     sent = 0
     ids = LtiScorePost.objects.filter(
         status__in=[ScorePostStatus.PENDING, ScorePostStatus.FAILED]
@@ -222,7 +276,7 @@ def lti_score_posts_send_due(*, now: datetime) -> int:
 
 @transaction.atomic
 def lti_score_posts_retry(*, assignment: Assignment, by: User, now: datetime) -> int:
-    """A marker sends the assignment's failed grades again now."""
+    """A marker sends the assignment's failed scores again now."""
     if not permissions.can_view_grade_passback(by, assignment.classroom):
         raise PermissionDenied
     posts = list(

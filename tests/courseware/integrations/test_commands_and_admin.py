@@ -104,7 +104,12 @@ def _passbacks(lms, school, count: int, tag: str) -> None:
     )
     LtiScorePost.objects.bulk_create(
         [
-            LtiScorePost(submission=submission, link=link, requested_at=timezone.now())
+            LtiScorePost(
+                submission=submission,
+                student_id=submission.student_id,
+                link=link,
+                requested_at=timezone.now(),
+            )
             for submission in Submission.objects.filter(
                 assignment=lms.assignment, student__username__contains=tag
             )
@@ -136,6 +141,72 @@ def test_the_passback_page_takes_as_many_queries_for_30_grades_as_for_5(
         client.get(url)
     with django_assert_max_num_queries(few_queue):
         client.get(queue)
+
+
+def _quiz_passbacks(lms, school, quiz, count: int, tag: str) -> None:
+    """``count`` students who took the quiz twice, their best scores on their way to the LMS."""
+    from courseware.models import QuizAttempt
+    from tests.factories.marking import _bulk_students
+
+    now = timezone.now()
+    students = _bulk_students(school.classroom, count, tag)
+    QuizAttempt.objects.bulk_create(
+        [
+            QuizAttempt(
+                assignment=quiz,
+                student=student,
+                quiz=quiz.quiz,
+                number=number,
+                started_at=now,
+                submitted_at=now,
+                score=number,
+                max_score=3,
+            )
+            for student in students
+            for number in (1, 2)
+        ]
+    )
+    deployment = lms.registration.deployments.get()
+    context, _c = LtiContext.objects.get_or_create(deployment=deployment, id_on_platform="c")
+    resource, _c = LtiResourceLink.objects.get_or_create(context=context, id_on_platform="quiz")
+    link, _c = LtiAssignmentLink.objects.get_or_create(
+        resource_link=resource, defaults={"assignment": quiz}
+    )
+    LtiScorePost.objects.bulk_create(
+        [
+            LtiScorePost(
+                student=student,
+                link=link,
+                requested_at=now,
+                status="posted",
+                score_given="2",
+                score_maximum="3",
+            )
+            for student in students
+        ]
+    )
+
+
+def test_the_passback_page_of_a_quiz_takes_as_many_queries_for_30_scores_as_for_5(
+    client, lms, school, platform, django_assert_max_num_queries
+):
+    from courseware.models import AssignmentKind
+    from tests.factories import AssignmentFactory
+
+    quiz = AssignmentFactory(classroom=school.classroom, kind=AssignmentKind.QUIZ)
+    client.force_login(school.teacher)
+    url = reverse("courseware:lti-grade-passback", args=[quiz.pk])
+    _quiz_passbacks(lms, school, quiz, 5, "few")
+    few = _queries(client, url)
+    _quiz_passbacks(lms, school, quiz, 25, "many")
+    with django_assert_max_num_queries(few):
+        page = client.get(url).content.decode()
+    assert page.count("best of 2 attempts") == 30
+    client.force_login(school.school_admin)
+    admin_list = client.get(reverse("admin:courseware_ltiscorepost_changelist"))
+    assert admin_list.status_code == 200
+    assert "Student few 00000" in admin_list.content.decode()
+    assert quiz.title in admin_list.content.decode()
 
 
 def test_the_passback_page_keeps_names_hidden_under_anonymous_marking(
@@ -188,3 +259,31 @@ def test_the_admin_registers_a_platform_with_an_active_deployment(client, school
     assert response.status_code == 302, response.content[:2000]
     registration = LtiRegistration.objects.get(client_id="10000000000001")
     assert registration.deployments.get().is_active
+
+
+def test_an_lms_url_typed_without_a_scheme_is_taken_as_https(client, school, lms, platform):
+    client.force_login(school.school_admin)
+    response = client.post(
+        reverse("admin:lti_tool_ltiregistration_add"),
+        {
+            "name": "Moodle",
+            "uuid": "0b8f3c52-5d0e-4d47-9a8e-3c1f2b7c9d10",
+            "issuer": "https://moodle.example.org",
+            "client_id": "moodle-client",
+            "audience": "",
+            "auth_url": "moodle.example.org/mod/lti/auth.php",
+            "token_url": "moodle.example.org/mod/lti/token.php",
+            "keyset_url": "moodle.example.org/mod/lti/certs.php",
+            "is_active": "on",
+            "public_key": "",
+            "private_key": "",
+            "deployments-TOTAL_FORMS": "0",
+            "deployments-INITIAL_FORMS": "0",
+            "deployments-MIN_NUM_FORMS": "0",
+            "deployments-MAX_NUM_FORMS": "1000",
+        },
+    )
+    assert response.status_code == 302, response.content[:2000]
+    registration = LtiRegistration.objects.get(client_id="moodle-client")
+    assert registration.auth_url == "https://moodle.example.org/mod/lti/auth.php"
+    assert registration.keyset_url == "https://moodle.example.org/mod/lti/certs.php"

@@ -3,6 +3,7 @@ LtiResourceLink content item with a line item on the rubric's scale."""
 
 import json
 import re
+from datetime import timedelta
 from html import unescape
 
 import jwt
@@ -243,3 +244,44 @@ def test_a_reading_of_another_course_cannot_be_set_from_the_picker(client, lms, 
     assert answer.status_code == 400
     assert re.search(r'field-error" role="alert">Select a valid choice', answer.content.decode())
     assert Assignment.objects.count() == before
+
+
+def _picked(client, platform, lms, school, assignment) -> dict:
+    link_course(client, platform, lms, school)
+    platform.launch(client, lms.teacher, message_type="LtiDeepLinkingRequest")
+    answer = client.post(reverse("courseware:lti-deep-link"), {"assignment": assignment.pk})
+    assert answer.status_code == 200
+    [item] = _verify(platform, _jwt_of(answer))[DL + "content_items"]
+    assert item["custom"] == {"lectern_assignment": str(assignment.pk)}
+    return item
+
+
+def test_a_source_analysis_picked_brings_a_line_item_on_its_rubrics_scale(
+    client, lms, school, platform
+):
+    from tests.factories import analysis_assignment
+
+    analysis = analysis_assignment(school.classroom)
+    item = _picked(client, platform, lms, school, analysis)
+    assert item["lineItem"]["scoreMaximum"] == 10  # the default rubric: two criteria of 5
+    assert item["lineItem"]["resourceId"] == f"lectern-assignment-{analysis.pk}"
+
+
+def test_a_source_analysis_marked_out_of_one_overall_mark_brings_that_maximum(
+    client, lms, school, platform
+):
+    from courseware.models import Scaffold
+    from courseware.services.analysis import analysis_task_set
+    from tests.factories import analysis_reading
+
+    now = timezone.now()
+    analysis = analysis_task_set(
+        classroom=school.classroom,
+        by=None,
+        reading=analysis_reading(school.classroom),
+        scaffold=Scaffold.OPCVL,
+        max_mark="25",
+        assignment_fields={"opens_at": now, "due_at": now + timedelta(days=7)},
+    )
+    item = _picked(client, platform, lms, school, analysis)
+    assert item["lineItem"]["scoreMaximum"] == 25

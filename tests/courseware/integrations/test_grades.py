@@ -8,13 +8,11 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.models import User
 from courseware.models import AssignmentKind, LtiAssignmentLink, LtiScorePost, ScorePostStatus
 from courseware.services import integrations as services
 from courseware.services.content import CriterionSpec, LevelSpec
 from courseware.services.marking import grade_save
-from tests.courseware.integrations.helpers import link_course
-from tests.courseware.integrations.platform import CLAIM
+from tests.courseware.integrations.helpers import launch_placement, link_course
 from tests.factories import (
     AssignmentFactory,
     EssayPromptFactory,
@@ -23,33 +21,6 @@ from tests.factories import (
     graded,
     submitted_submission,
 )
-
-AGS = "https://purl.imsglobal.org/spec/lti-ags/claim/endpoint"
-
-
-def _placement(client, platform, lms, school, assignment, *, lineitem: str | None):
-    """The student opens the deep-linked placement; the launch names its line item (if any)."""
-    ags = {
-        "scope": [
-            "https://purl.imsglobal.org/spec/lti-ags/scope/lineitem",
-            "https://purl.imsglobal.org/spec/lti-ags/scope/score",
-        ],
-        "lineitems": platform.base + "/lineitems",
-    }
-    if lineitem:
-        ags["lineitem"] = lineitem
-    response = platform.launch(
-        client,
-        lms.student,
-        claims={
-            CLAIM + "custom": {"lectern_assignment": str(assignment.pk)},
-            CLAIM + "resource_link": {"id": f"placement-{assignment.pk}"},
-            AGS: ags,
-        },
-    )
-    assert response["Location"] == reverse("courseware:assignment-detail", args=[assignment.pk])
-    client.logout()
-    return User.objects.get(lti_users__sub=lms.student.sub)
 
 
 @pytest.fixture
@@ -66,7 +37,7 @@ def test_a_released_grade_goes_to_the_line_item_on_its_scale(
     client, lms, school, platform, teacher, django_capture_on_commit_callbacks
 ):
     lineitem = platform.add_lineitem(score_maximum=100)
-    student = _placement(client, platform, lms, school, lms.assignment, lineitem=lineitem)
+    student = launch_placement(client, platform, lms, school, lms.assignment, lineitem=lineitem)
     submission = submitted_submission(lms.assignment, student)
     _release(django_capture_on_commit_callbacks, submission, teacher, band=1)  # 4 of 10
     [score] = platform.scores
@@ -96,7 +67,7 @@ def test_a_mark_that_is_not_exact_on_the_scale_is_sent_as_the_exact_fraction(
         classroom=school.classroom, kind=AssignmentKind.ESSAY, target=prompt
     )
     lineitem = platform.add_lineitem(score_maximum=100)
-    student = _placement(client, platform, lms, school, assignment, lineitem=lineitem)
+    student = launch_placement(client, platform, lms, school, assignment, lineitem=lineitem)
     submission = submitted_submission(assignment, student)
     _release(django_capture_on_commit_callbacks, submission, teacher, band=1)  # 1 of 3
     [score] = platform.scores
@@ -108,7 +79,7 @@ def test_a_changed_grade_updates_the_lms(
     client, lms, school, platform, teacher, django_capture_on_commit_callbacks
 ):
     lineitem = platform.add_lineitem(score_maximum=20)
-    student = _placement(client, platform, lms, school, lms.assignment, lineitem=lineitem)
+    student = launch_placement(client, platform, lms, school, lms.assignment, lineitem=lineitem)
     submission = submitted_submission(lms.assignment, student)
     _release(django_capture_on_commit_callbacks, submission, teacher, band=1)
     with django_capture_on_commit_callbacks(execute=True):
@@ -126,7 +97,7 @@ def test_a_changed_grade_updates_the_lms(
 def test_without_a_line_item_from_the_launch_one_is_made_on_the_rubric_scale(
     client, lms, school, platform, teacher, django_capture_on_commit_callbacks
 ):
-    student = _placement(client, platform, lms, school, lms.assignment, lineitem=None)
+    student = launch_placement(client, platform, lms, school, lms.assignment, lineitem=None)
     submission = submitted_submission(lms.assignment, student)
     _release(django_capture_on_commit_callbacks, submission, teacher, band=0)
     [item] = platform.lineitems.values()
@@ -140,7 +111,7 @@ def test_a_failed_post_is_kept_shown_to_the_teacher_and_retried(
     client, lms, school, platform, teacher, django_capture_on_commit_callbacks
 ):
     lineitem = platform.add_lineitem(score_maximum=10)
-    student = _placement(client, platform, lms, school, lms.assignment, lineitem=lineitem)
+    student = launch_placement(client, platform, lms, school, lms.assignment, lineitem=lineitem)
     submission = submitted_submission(lms.assignment, student)
     platform.fail_scores = 1
     _release(django_capture_on_commit_callbacks, submission, teacher, band=0)
@@ -167,7 +138,7 @@ def test_the_schedule_sends_what_failed_and_sending_twice_sends_once(
     client, lms, school, platform, teacher, django_capture_on_commit_callbacks
 ):
     lineitem = platform.add_lineitem(score_maximum=10)
-    student = _placement(client, platform, lms, school, lms.assignment, lineitem=lineitem)
+    student = launch_placement(client, platform, lms, school, lms.assignment, lineitem=lineitem)
     submission = submitted_submission(lms.assignment, student)
     platform.fail_scores = 1
     _release(django_capture_on_commit_callbacks, submission, teacher, band=0)
@@ -182,7 +153,7 @@ def test_a_student_without_an_lms_account_is_skipped_not_failed(
     client, lms, school, platform, teacher, django_capture_on_commit_callbacks
 ):
     lineitem = platform.add_lineitem(score_maximum=10)
-    _placement(client, platform, lms, school, lms.assignment, lineitem=lineitem)
+    launch_placement(client, platform, lms, school, lms.assignment, lineitem=lineitem)
     submission = submitted_submission(lms.assignment, school.student)
     _release(django_capture_on_commit_callbacks, submission, teacher, band=0)
     post = LtiScorePost.objects.get(submission=submission)
@@ -198,7 +169,7 @@ def test_a_new_key_signs_and_the_old_stays_published_until_retired(
     jwks = client.get("/lti/jwks/").json()
     assert {key["kid"] for key in jwks["keys"]} == old_kids | {str(new_key)}
     lineitem = platform.add_lineitem(score_maximum=10)
-    student = _placement(client, platform, lms, school, lms.assignment, lineitem=lineitem)
+    student = launch_placement(client, platform, lms, school, lms.assignment, lineitem=lineitem)
     submission = submitted_submission(lms.assignment, student)
     # The LMS still has the JWKS from before the rotation: the new key's assertion is refused.
     _release(django_capture_on_commit_callbacks, submission, teacher, band=0)
@@ -239,7 +210,7 @@ def test_an_lms_that_does_not_answer_in_time_is_a_failure_not_a_hang(
 ):
     settings.LTI_HTTP_TIMEOUT = 1
     lineitem = platform.add_lineitem(score_maximum=10)
-    student = _placement(client, platform, lms, school, lms.assignment, lineitem=lineitem)
+    student = launch_placement(client, platform, lms, school, lms.assignment, lineitem=lineitem)
     submission = submitted_submission(lms.assignment, student)
     platform.slow_scores = 2.0
     _release(django_capture_on_commit_callbacks, submission, teacher, band=0)
@@ -256,7 +227,7 @@ def test_a_grade_re_released_after_a_resubmission_updates_the_lms(
     from tests.factories import essay_text
 
     lineitem = platform.add_lineitem(score_maximum=10)
-    student = _placement(client, platform, lms, school, lms.assignment, lineitem=lineitem)
+    student = launch_placement(client, platform, lms, school, lms.assignment, lineitem=lineitem)
     submission = submitted_submission(lms.assignment, student)
     _release(django_capture_on_commit_callbacks, submission, teacher, band=1)
     with django_capture_on_commit_callbacks(execute=True):

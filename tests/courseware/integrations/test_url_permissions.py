@@ -9,7 +9,9 @@ passback are for those who run or mark the class; anyone else gets a 404, as for
 import pytest
 from django.urls import reverse
 
+from courseware.models import AssignmentKind
 from tests.conftest import ROLES
+from tests.factories import AssignmentFactory
 
 LOGIN = "login"
 
@@ -22,6 +24,9 @@ def _expect(admin, teacher, other_teacher, student, other_student, anonymous=LOG
 
 CLASS = lambda s, lms: {"pk": s.classroom.pk}  # noqa: E731
 ASSIGNMENT = lambda s, lms: {"pk": lms.assignment.pk}  # noqa: E731
+QUIZ = lambda s, lms: {  # noqa: E731
+    "pk": AssignmentFactory(classroom=s.classroom, kind=AssignmentKind.QUIZ).pk
+}
 NONE = lambda s, lms: {}  # noqa: E731
 
 GETS = [
@@ -36,6 +41,7 @@ GETS = [
     ("courseware:lti-classroom", CLASS, _expect(200, 200, 404, 404, 404)),
     ("courseware:lti-roster-sync", CLASS, _expect(405, 405, 405, 405, 405)),
     ("courseware:lti-grade-passback", ASSIGNMENT, _expect(200, 200, 404, 404, 404)),
+    ("courseware:lti-grade-passback", QUIZ, _expect(200, 200, 404, 404, 404)),
     ("courseware:lti-grade-passback-retry", ASSIGNMENT, _expect(405, 405, 405, 405, 405)),
 ]
 
@@ -47,6 +53,7 @@ POSTS = [
     ("courseware:lti-link-account", NONE, _expect(404, 404, 404, 404, 404)),
     ("courseware:lti-roster-sync", CLASS, _expect(302, 302, 404, 404, 404)),
     ("courseware:lti-grade-passback-retry", ASSIGNMENT, _expect(302, 302, 404, 404, 404)),
+    ("courseware:lti-grade-passback-retry", QUIZ, _expect(302, 302, 404, 404, 404)),
 ]
 
 
