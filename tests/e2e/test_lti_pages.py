@@ -67,6 +67,7 @@ def _lms_world():
     )  # fmt: skip
     LtiScorePost.objects.create(
         submission=submission,
+        student=student,
         link=link,
         requested_at=now,
         status=ScorePostStatus.FAILED,
