@@ -46,7 +46,7 @@ from tests.courseware.rosters.exports import export_zip
 from tests.courseware.rosters.exports import school as roster_school
 from tests.e2e.axe import axe_violations, format_violations
 from tests.e2e.conftest import SCREENSHOTS, save_screenshot
-from tests.e2e.layout import DESKTOP, OVERFLOWING, PHONE, SCROLL_WIDTH, STACKED
+from tests.e2e.layout import DESKTOP, OVERFLOWING, PHONE, STACKED
 from tests.factories.marking import graded
 from tests.factories.submissions import essay_assignment, submission_for, submitted_submission
 
@@ -252,7 +252,11 @@ def _crawl(demo_school) -> dict[str, tuple[str | None, list[tuple]]]:
         "student": (
             student.username,
             [(u, 200) for u in student_pages]
-            + [(url("courseware:essay-write", draft_essay.pk), 200, "#citation-coach")],
+            + [
+                # The handed-in essay's page has no editor; the draft's has.
+                (url("courseware:essay-write", draft_essay.pk), 200),
+                (url("courseware:essay-write", draft_essay.pk), 200, "#citation-coach"),
+            ],
         ),
         "teacher": (teacher.username, [(u, 200) for u in teacher_pages]),
         "school_admin": ("admin", [(u, 200) for u in admin_pages]),
@@ -289,9 +293,28 @@ def _shot_name(role: str, path: str) -> str:
     return f"phone-390--{role}--{name}"
 
 
-def _check_phone_layout(page, path: str, gradebook: str) -> str | None:
-    """What is wrong with the page on a phone that axe does not see; None when nothing."""
-    width = page.evaluate(SCROLL_WIDTH)
+# What the phone checks read of a page, in one call: its width, where each stacked pair of
+# elements is (the first of each selector), and the breadcrumbs' separator.
+PHONE_LAYOUT = """(stacked) => {
+  const box = (selector) => {
+    const el = document.querySelector(selector);
+    return el && el.getBoundingClientRect().toJSON();
+  };
+  const crumb = document.querySelector("nav.breadcrumb li:not(:last-child)");
+  return {
+    width: document.documentElement.scrollWidth,
+    pairs: stacked
+      .map(([above, below]) => ({below, top: box(above), under: box(below)}))
+      .filter((pair) => pair.top && pair.under),
+    separator: crumb && getComputedStyle(crumb, "::after").content,
+  };
+}"""
+
+
+def _check_phone_layout(page, path: str, gradebook: str) -> tuple[str | None, int]:
+    """What is wrong with the page on a phone that axe does not see (None when nothing), and
+    how many stacked pairs of elements it checked."""
+    layout = page.evaluate(PHONE_LAYOUT, STACKED)
     if path == gradebook:
         # The gradebook is wider than the phone: it scrolls in its own box, and the
         # students' names stay in view while it does.
@@ -302,26 +325,24 @@ def _check_phone_layout(page, path: str, gradebook: str) -> str | None:
         wrap.evaluate("el => { el.scrollLeft = el.scrollWidth; }")
         assert first_cell.bounding_box()["x"] >= 0
     # One-handed: the readings panel comes below the editor, the rubric below the essay.
-    for above, below in STACKED:
-        if page.locator(above).count() and page.locator(below).count():
-            top = page.locator(above).first.bounding_box()
-            under = page.locator(below).first.bounding_box()
-            assert under["y"] >= top["y"] + top["height"] - 1, f"{path}: {below} beside"
-            assert under["x"] < 40, f"{path}: {below} is not full width"
-    crumbs = page.locator("nav.breadcrumb li:not(:last-child)")
-    if crumbs.count():
-        separator = crumbs.first.evaluate("el => getComputedStyle(el, '::after').content")
+    for pair in layout["pairs"]:
+        top, under = pair["top"], pair["under"]
+        assert under["y"] >= top["y"] + top["height"] - 1, f"{path}: {pair['below']} beside"
+        assert under["x"] < 40, f"{path}: {pair['below']} is not full width"
+    separator = layout["separator"]
+    if separator is not None:
         assert "/" in separator, f"{path}: breadcrumb separator is {separator!r}"
-    if width > PHONE["width"]:
-        return f"{path}: {width} px ({page.evaluate(OVERFLOWING)})"
-    return None
+    pairs = len(layout["pairs"])
+    if layout["width"] > PHONE["width"]:
+        return f"{path}: {layout['width']} px ({page.evaluate(OVERFLOWING)})", pairs
+    return None, pairs
 
 
 def test_every_page_passes_axe_on_a_desktop_and_fits_a_phone(browser, live_server, demo_school):
     crawl = _crawl(demo_school)
     classroom = Classroom.objects.get(join_code=CLASS_A)
     gradebook = reverse("courseware:gradebook", args=[classroom.pk])
-    too_wide, reports = [], []
+    too_wide, reports, stacked = [], [], 0
     for role, (login, pages) in crawl.items():
         context = browser.new_context(viewport=DESKTOP, locale="en-AU")
         page = context.new_page()
@@ -341,7 +362,8 @@ def test_every_page_passes_axe_on_a_desktop_and_fits_a_phone(browser, live_serve
             if violations:
                 reports.append(format_violations(f"{role} {path} at 1280 px", violations))
             page.set_viewport_size(PHONE)
-            wide = _check_phone_layout(page, path, gradebook)
+            wide, pairs = _check_phone_layout(page, path, gradebook)
+            stacked += pairs
             if wide:
                 too_wide.append(f"{role} {wide}")
             violations = axe_violations(page)
@@ -356,5 +378,6 @@ def test_every_page_passes_axe_on_a_desktop_and_fits_a_phone(browser, live_serve
                     clip={"x": 0, "y": 0, "width": PHONE["width"], "height": height},
                 )
         context.close()
+    assert stacked >= len(STACKED), "the editor's and the marking page's stacking went unchecked"
     assert not too_wide, "Pages wider than 390 px:\n" + "\n".join(too_wide)
     assert not reports, "\n".join(reports)
