@@ -10,6 +10,8 @@ time, so ``make test`` leaves them out.
 
 import os
 import shutil
+import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -109,20 +111,53 @@ def _sqlite_is_free(connection) -> bool:
     return True
 
 
+class _Requests:
+    """The live server's requests being answered now, and when the last one ended."""
+
+    def __init__(self):
+        self.lock = threading.Lock()
+        self.in_flight = 0
+        self.last_ended = time.monotonic()
+
+    def started(self, **kwargs):
+        with self.lock:
+            self.in_flight += 1
+
+    def finished(self, **kwargs):
+        with self.lock:
+            self.in_flight -= 1
+            self.last_ended = time.monotonic()
+
+    def quiet_for(self, seconds: float) -> bool:
+        with self.lock:
+            return self.in_flight <= 0 and time.monotonic() - self.last_ended >= seconds
+
+
 @pytest.fixture(autouse=True)
 def _server_done_before_the_database_is_emptied(request):
-    """On SQLite the live server's threads share the test's in-memory database, whose locks do
-    not wait: a request still being answered when a journey ends (a large hand-in, an autosave
-    sent as the page closed) would make emptying the database fail. Wait until it is free."""
+    """On SQLite the live server's threads share the test's in-memory database (and Django's
+    connection to it), whose locks do not wait: a request still being answered when a journey
+    ends (a large hand-in, an autosave sent as the page closed) would make emptying the database
+    fail, and leave the connection broken for the next tests. The pages are closed by now; wait
+    until the server has answered what they sent (quiet for a moment) and the database is free."""
     if not {"transactional_db", "live_server"} & set(request.fixturenames):
         yield
         return
-    request.getfixturevalue("transactional_db")  # set up first, so emptied after this waits
-    yield
+    from django.core.signals import request_finished, request_started
     from django.db import connection
 
-    if connection.vendor == "sqlite":
-        wait_until(lambda: _sqlite_is_free(connection), timeout=15)
+    request.getfixturevalue("transactional_db")  # set up first, so emptied after this waits
+    requests = _Requests()
+    request_started.connect(requests.started, dispatch_uid="e2e-requests-started")
+    request_finished.connect(requests.finished, dispatch_uid="e2e-requests-finished")
+    try:
+        yield
+        wait_until(lambda: requests.quiet_for(0.1), timeout=15, interval=0.02)
+        if connection.vendor == "sqlite":
+            wait_until(lambda: _sqlite_is_free(connection), timeout=15)
+    finally:
+        request_started.disconnect(dispatch_uid="e2e-requests-started")
+        request_finished.disconnect(dispatch_uid="e2e-requests-finished")
 
 
 def save_screenshot(page, name: str, **options) -> None:
