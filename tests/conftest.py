@@ -29,6 +29,11 @@ from tests.factories import (
     TeacherFactory,
 )
 
+# Under CI (``CI=true``, set by ``.ci/run``) the sweeps go deeper: the bad-input sweep sends every
+# kind of bad input as two roles, schemathesis twice the examples, and the browser tests fail
+# rather than skip without Chromium.
+IN_CI = os.environ.get("CI", "").lower() == "true"
+
 
 def pytest_addoption(parser):
     parser.addoption(

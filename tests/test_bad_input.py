@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import copy
 import json
-import os
 import re
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -43,7 +42,7 @@ from courseware.services.rosters import roster_import_record
 from courseware.services.setting import essay_task_set
 from courseware.services.teaching import assignment_withdraw, quiz_attempt_start
 from courseware.views import marking as marking_views
-from tests.conftest import ROLES
+from tests.conftest import IN_CI, ROLES
 from tests.courseware.rosters.exports import export_zip
 from tests.courseware.rosters.exports import school as roster_school
 from tests.factories import (
@@ -443,7 +442,7 @@ def _form_names(client, url: str) -> list[str]:
 
 REFUSED = {302, 401, 403, 404, 405}
 # How many of the roles that reach a view send it every class of bad input (see the docstring).
-DEEP_ROLES = 2 if os.environ.get("CI", "").lower() == "true" else 1
+DEEP_ROLES = 2 if IN_CI else 1
 DEEP_ORDER = ["teacher", "student", "school_admin", "other_teacher", "other_student"]
 
 

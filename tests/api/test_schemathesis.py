@@ -6,8 +6,6 @@ each is sent as a teacher and as a student, with tokens. Each response must not 
 error, and must match the schema's content type and the schema of its documented status. The
 examples are bounded and derandomised, so the run is quick and repeatable."""
 
-import os
-
 import hypothesis
 import pytest
 import schemathesis
@@ -25,13 +23,13 @@ from schemathesis.specs.openapi.checks import (
 )
 
 from config.wsgi import application
+from tests.conftest import IN_CI
 
 pytestmark = [pytest.mark.django_db, pytest.mark.schemathesis]
 
 CHECKS = [not_a_server_error, content_type_conformance, response_schema_conformance]
 # Examples per operation and kind of request. CI (``CI=true``) sends twice as many: generating
 # them is most of this test's time, and the edit loop's ``make test`` should answer in minutes.
-IN_CI = os.environ.get("CI", "").lower() == "true"
 EXAMPLES = {
     GenerationMode.POSITIVE: 6 if IN_CI else 3,
     GenerationMode.NEGATIVE: 3 if IN_CI else 2,

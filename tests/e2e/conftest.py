@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
+from tests.conftest import IN_CI
 from tests.e2e.waits import wait_until
 
 # Playwright's sync API runs an event loop in the test thread; Django's ORM calls from the test
@@ -51,12 +52,11 @@ def _chromium_available() -> bool:
 @pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(config, items):
     here = Path(__file__).parent
-    in_ci = os.environ.get("CI", "").lower() == "true"
     for item in items:
         if here not in Path(item.path).parents:
             continue
         item.add_marker(pytest.mark.e2e)
-        if not _chromium_available() and not in_ci:
+        if not _chromium_available() and not IN_CI:
             item.add_marker(
                 pytest.mark.skip(
                     reason=f"Chromium not found at {CHROMIUM}: `apt-get install chromium` "

@@ -263,14 +263,6 @@ def _crawl(demo_school) -> dict[str, tuple[str | None, list[tuple]]]:
     }
 
 
-def _log_in(page, base_url: str, login: str) -> None:
-    page.goto(f"{base_url}/accounts/login/")
-    page.get_by_label("Login").fill(login)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign In", exact=True).click()
-    page.wait_for_url(f"{base_url}{reverse('courseware:dashboard')}")
-
-
 def _check_menu(page) -> None:
     """The narrow screen shows one "Menu" disclosure; it opens and closes by keyboard."""
     expect(page.locator(".nav-wide")).to_be_hidden()
@@ -338,7 +330,9 @@ def _check_phone_layout(page, path: str, gradebook: str) -> tuple[str | None, in
     return None, pairs
 
 
-def test_every_page_passes_axe_on_a_desktop_and_fits_a_phone(browser, live_server, demo_school):
+def test_every_page_passes_axe_on_a_desktop_and_fits_a_phone(
+    browser, live_server, demo_school, log_in
+):
     crawl = _crawl(demo_school)
     classroom = Classroom.objects.get(join_code=CLASS_A)
     gradebook = reverse("courseware:gradebook", args=[classroom.pk])
@@ -347,7 +341,8 @@ def test_every_page_passes_axe_on_a_desktop_and_fits_a_phone(browser, live_serve
         context = browser.new_context(viewport=DESKTOP, locale="en-AU")
         page = context.new_page()
         if login is not None:
-            _log_in(page, live_server.url, login)
+            log_in(page, login, PASSWORD)
+            page.wait_for_url(f"{live_server.url}{reverse('courseware:dashboard')}")
             page.set_viewport_size(PHONE)
             _check_menu(page)
         for path, expected_status, *press in pages:
