@@ -26,6 +26,7 @@ from courseware.services.submissions import (
     submission_submit,
 )
 from tests.e2e.axe import axe_violations, format_violations
+from tests.e2e.conftest import save_screenshot
 
 PASSWORD = "lectern-demo"
 CLASS_A = "HSCMHA26"
@@ -74,14 +75,28 @@ def _lms_world():
         attempts=2,
         last_error="The LMS answered 503.",
     )
-    return classroom, essay, teacher, student
+    # The quiz is placed in the LMS too; its score is on its way (quizzes have no submission).
+    quiz = classroom.assignments.get(kind=AssignmentKind.QUIZ)
+    quiz_link = LtiAssignmentLink.objects.create(
+        resource_link=LtiResourceLink.objects.create(context=context, id_on_platform="r2"),
+        assignment=quiz,
+    )
+    LtiScorePost.objects.create(
+        student=student,
+        link=quiz_link,
+        requested_at=now,
+        status=ScorePostStatus.FAILED,
+        attempts=1,
+        last_error="The LMS answered 503.",
+    )
+    return classroom, essay, quiz, teacher, student
 
 
 @pytest.mark.parametrize("width", [1280, 390])
 def test_lti_pages_have_no_axe_violations(
     page, live_server, demo_school, log_in, width, monkeypatch
 ):
-    classroom, essay, teacher, student = _lms_world()
+    classroom, essay, quiz, teacher, student = _lms_world()
     others = [m.user for m in classroom.memberships.filter(role=MembershipRole.STUDENT)[:3]]
     # The LMS is not reachable here: its member list says everyone but these three is in it.
     monkeypatch.setattr(
@@ -103,6 +118,7 @@ def test_lti_pages_have_no_axe_violations(
         violations = axe_violations(page)
         if violations:
             reports.append(format_violations(path, violations))
+        save_screenshot(page, f"lti-{width}--" + path.strip("/").replace("/", "_"))
 
     check(reverse("courseware:lti-login"), 400)
     log_in(page, teacher.username, PASSWORD)
@@ -121,4 +137,10 @@ def test_lti_pages_have_no_axe_violations(
     assert page.get_by_role("alert").filter(has_text="could not be sent").is_visible()
     page.get_by_role("link", name="See which, and send them again").click()
     page.get_by_role("button", name="Send failed grades again now").wait_for()
+    # The quiz's page for its teacher says its score could not be sent, and its LMS grades page
+    # lists the student.
+    check(reverse("courseware:assignment-detail", args=[quiz.pk]), 200)
+    assert page.get_by_role("alert").filter(has_text="could not be sent").is_visible()
+    check(reverse("courseware:lti-grade-passback", args=[quiz.pk]), 200)
+    assert page.get_by_role("cell", name="The LMS answered 503.").is_visible()
     assert not reports, "\n".join(reports)
